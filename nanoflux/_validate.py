@@ -1,0 +1,85 @@
+"""Input checks: the one home of validation. Messages read "X must be ...; got ..."."""
+from __future__ import annotations
+
+import numbers
+
+import numpy as np
+
+
+def _describe(value) -> str:
+    if isinstance(value, np.ndarray) and value.ndim > 0:
+        return np.array2string(value, threshold=8)
+    return repr(value)
+
+
+def _offender(arr: np.ndarray, bad: np.ndarray) -> str:
+    """The first bad element, and the array it sits in when there is more than one element."""
+    first = float(arr[bad].flat[0])
+    if arr.size == 1:
+        return repr(first)
+    return f"{first!r} (in {_describe(arr)})"
+
+
+def as_real_array(value, name: str) -> np.ndarray:
+    """Return ``value`` as a float array, or raise TypeError naming ``name``."""
+    if value is None or isinstance(value, (str, bytes, bool, np.bool_)):
+        raise TypeError(
+            f"{name} must be a real number or an array of real numbers; "
+            f"got {value!r} of type {type(value).__name__}"
+        )
+    try:
+        arr = np.asarray(value)
+    except Exception as exc:  # ragged sequences and the like
+        raise TypeError(
+            f"{name} must be a real number or an array of real numbers; got {value!r}"
+        ) from exc
+    if arr.dtype.kind not in "iuf":
+        raise TypeError(
+            f"{name} must be a real number or an array of real numbers; "
+            f"got {value!r} (dtype {arr.dtype})"
+        )
+    if arr.size == 0:
+        raise ValueError(f"{name} must not be empty; got {value!r}")
+    return arr.astype(float)
+
+
+def positive_finite(value, name: str, unit: str) -> np.ndarray:
+    """Check that every element is finite and > 0; return a float array."""
+    arr = as_real_array(value, name)
+    bad = ~(np.isfinite(arr) & (arr > 0))
+    if bad.any():
+        raise ValueError(
+            f"{name} must be positive and finite, in {unit}; got {_offender(arr, bad)}"
+        )
+    return arr
+
+
+def whole_number_at_least_one(value, name: str) -> np.ndarray:
+    """Check that every element is a finite whole number >= 1; return a float array."""
+    arr = as_real_array(value, name)
+    bad = ~(np.isfinite(arr) & (arr >= 1) & (np.floor(arr) == arr))
+    if bad.any():
+        raise ValueError(
+            f"{name} must be a whole number of at least 1; got {_offender(arr, bad)}"
+        )
+    return arr
+
+
+def choice(value, name: str, allowed) -> str:
+    """Check that ``value`` is one of ``allowed`` (strings)."""
+    allowed = tuple(allowed)
+    if not isinstance(value, str) or value not in allowed:
+        raise ValueError(
+            f"{name} must be one of {', '.join(repr(a) for a in allowed)}; got {value!r}"
+        )
+    return value
+
+
+def scalar_or_array(arr: np.ndarray):
+    """Return a Python float for 0-d results, the array otherwise."""
+    arr = np.asarray(arr)
+    return float(arr) if arr.ndim == 0 else arr
+
+
+def is_real_number(value) -> bool:
+    return isinstance(value, numbers.Real) and not isinstance(value, bool)

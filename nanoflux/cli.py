@@ -1,0 +1,108 @@
+"""The ``nanoflux`` command line: parse, call one library function, map errors to exit codes.
+
+Exit status: 0 success, 1 a check failed (``claims``) or a run failed, 2 bad arguments.
+"""
+from __future__ import annotations
+
+import argparse
+import sys
+
+from . import __version__
+
+USAGE_ERROR = 2
+
+
+class _Parser(argparse.ArgumentParser):
+    """An ArgumentParser whose errors are one line on stderr and exit status 2."""
+
+    def error(self, message):  # noqa: D401 - argparse API
+        sys.stderr.write(f"{self.prog}: error: {message}\n")
+        sys.exit(USAGE_ERROR)
+
+
+def number(text: str) -> float:
+    """Convert a command-line value to float, with a message naming the bad text."""
+    try:
+        return float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a number: {text!r}") from None
+
+
+def _cmd_radius(args) -> int:
+    from .report import flux_radius_text
+
+    if not args.field and not args.material:
+        args.field = [1.0]
+    print(flux_radius_text(args.field or (), args.convention, materials=args.material or ()))
+    return 0
+
+
+def _cmd_table(args) -> int:
+    from .report import table_one_text
+
+    text = table_one_text(args.dipoles, args.density, material=args.material)
+    where = (f"the density of {args.material}" if args.material
+             else f"n = {1e23 if args.density is None else args.density:.4g} m^-3")
+    print(f"Table I, r_c = (3N / (4 pi n))^(1/3) at {where}")
+    print(text)
+    return 0
+
+
+def _cmd_claims(args) -> int:
+    from .claims import check_claims
+    from .report import claims_text
+
+    results = check_claims()
+    print(claims_text(results))
+    failed = [r.claim.key for r in results if not r.agrees]
+    print(f"{len(results) - len(failed)} of {len(results)} claims agree at the printed precision")
+    return 1 if failed else 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    from .flux import CONVENTIONS
+    from .materials import MATERIALS
+
+    parser = _Parser(prog="nanoflux", description=(
+        "Recompute the paper's critical radii (Eqs. 2-4, Table I), check its printed numbers, "
+        "and reproduce its notebooks and figures."))
+    parser.add_argument("--version", action="version", version=f"nanoflux {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+
+    p = sub.add_parser("radius", help="flux-quantum area and radius (Eqs. 3 and 4) for given fields",
+                       description="Print Phi0 (Eq. 2), A = Phi0/B (Eq. 3) and r_c = sqrt(Phi0/(pi B)) "
+                                   "(Eq. 4) in nm for each field (default 1 T) or material preset.")
+    p.add_argument("--field", "-B", nargs="+", type=number, metavar="TESLA",
+                   help="internal flux density B in tesla; several allowed (default 1)")
+    p.add_argument("--material", nargs="+", choices=list(MATERIALS), metavar="NAME",
+                   help=f"use a material's mu0 Ms as B; one or more of {', '.join(MATERIALS)}")
+    p.add_argument("--convention", choices=list(CONVENTIONS), default="h/2e",
+                   help="flux quantum: h/2e (the paper's Eq. 2, default) or h/e")
+    p.set_defaults(func=_cmd_radius)
+
+    p = sub.add_parser("table", help="the paper's Table I recomputed, next to the printed values",
+                       description="Print r_c = (3N/(4 pi n))^(1/3) for each N, with the paper's "
+                                   "Table I values where they apply (n = 1e23 m^-3).")
+    p.add_argument("--density", "-n", type=number, metavar="PER_M3",
+                   help="number density of dipoles in m^-3 (default the paper's 1e23)")
+    p.add_argument("--dipoles", "-N", nargs="+", type=number, metavar="N",
+                   help="numbers of dipoles (default the paper's 1 10 100 1000 10000)")
+    p.add_argument("--material", choices=list(MATERIALS), metavar="NAME",
+                   help=f"use a material's atomic density; one of {', '.join(MATERIALS)}")
+    p.set_defaults(func=_cmd_table)
+
+    p = sub.add_parser("claims", help="every number the paper prints, recomputed: PASS/FAIL",
+                       description="Recompute each printed claim and compare at the printed "
+                                   "precision; exit status 1 if any claim fails.")
+    p.set_defaults(func=_cmd_claims)
+    return parser
+
+
+def main(argv=None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        return args.func(args)
+    except (ValueError, TypeError) as exc:
+        sys.stderr.write(f"nanoflux {args.command}: error: {exc}\n")
+        return USAGE_ERROR

@@ -1,0 +1,71 @@
+"""Material presets: number density of magnetic atoms and saturation polarization.
+
+Each preset supplies the number the paper leaves to the reader: a density n for
+the mean-field radius (the paper's Table I uses n = 1e23 m^-3) and an internal
+flux density B = mu0 Ms for the flux-quantum radius (the paper's Eq. 4).
+
+Sources
+-------
+Number densities: atoms (Fe, Co, Ni) or Fe ions (Fe3O4) per m^3 from the room-
+temperature mass densities in the CRC Handbook of Chemistry and Physics and the
+standard atomic weights; magnetite from its cubic spinel cell, 24 Fe ions in
+a = 8.396 Angstrom. Saturation magnetization Ms at room temperature from
+C. Kittel, *Introduction to Solid State Physics* (8th ed.), table of ferromagnetic
+crystals, in gauss (emu cm^-3); mu0 Ms = mu0 * (Ms in G * 1e3 A m^-1 per G).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from types import MappingProxyType
+
+from .constants import VACUUM_PERMEABILITY
+
+
+@dataclass(frozen=True)
+class Material:
+    """A magnetic material preset (SI units; ``Ms_gauss`` as its source prints it)."""
+
+    name: str
+    structure: str
+    n_per_m3: float
+    Ms_gauss: float
+    density_source: str
+    Ms_source: str
+
+    @property
+    def Ms_A_per_m(self) -> float:
+        """Saturation magnetization in A/m (1 G = 1 emu/cm^3 = 1e3 A/m)."""
+        return self.Ms_gauss * 1e3
+
+    @property
+    def mu0Ms_tesla(self) -> float:
+        """Saturation polarization mu0 Ms in T, used as the internal B of Eq. 4."""
+        return VACUUM_PERMEABILITY.value * self.Ms_A_per_m
+
+
+_KITTEL = "Kittel, Introduction to Solid State Physics, 8th ed., Table 11.1 (room temperature)"
+
+MATERIALS = MappingProxyType({
+    "Fe": Material(
+        "Fe", "bcc iron", 8.491e28, 1707.0,
+        "CRC Handbook: 7.874 g/cm^3, 55.845 g/mol", _KITTEL),
+    "Co": Material(
+        "Co", "hcp cobalt", 9.095e28, 1400.0,
+        "CRC Handbook: 8.90 g/cm^3, 58.933 g/mol", _KITTEL),
+    "Ni": Material(
+        "Ni", "fcc nickel", 9.134e28, 485.0,
+        "CRC Handbook: 8.90 g/cm^3, 58.693 g/mol", _KITTEL),
+    "Fe3O4": Material(
+        "Fe3O4", "magnetite (inverse spinel)", 4.055e28, 480.0,
+        "24 Fe ions per cubic cell, a = 8.396 Angstrom", _KITTEL),
+})
+"""The presets, keyed by name: "Fe", "Co", "Ni", "Fe3O4"."""
+
+
+def get_material(name) -> Material:
+    """Return the preset called ``name``; ValueError listing the known names otherwise."""
+    if not isinstance(name, str) or name not in MATERIALS:
+        raise ValueError(
+            f"material must be one of {', '.join(repr(k) for k in MATERIALS)}; got {name!r}"
+        )
+    return MATERIALS[name]

@@ -1,0 +1,95 @@
+"""Statistical mean-field radius: a sphere holding N dipoles at number density n.
+
+The paper's sphere volume V = (4/3) pi r^3, critical volume V_c = N / n, and the
+resulting critical radius r_c = (3 N / (4 pi n))^(1/3) (text before Table I),
+which scales as N^(1/3). SI units: n in m^-3, radii in m.
+"""
+from __future__ import annotations
+
+from typing import NamedTuple
+
+import numpy as np
+
+from . import _validate as v
+from .constants import (
+    PAPER_DENSITY_PER_M3,
+    PAPER_TABLE_ONE_DECIMALS,
+    PAPER_TABLE_ONE_N,
+    PAPER_TABLE_ONE_NM,
+)
+from .materials import get_material
+
+
+def _density(n, material) -> np.ndarray:
+    """Resolve n from a number, a material preset, or the paper's 1e23 m^-3."""
+    if material is not None:
+        if n is not None:
+            raise ValueError(
+                f"give either n or material, not both; got n={n!r} and material={material!r}"
+            )
+        return np.asarray(get_material(material).n_per_m3)
+    if n is None:
+        return np.asarray(PAPER_DENSITY_PER_M3)
+    return v.positive_finite(n, "n", "m^-3")
+
+
+def critical_radius_mean_field(N=1, n=None, *, material=None):
+    """Radius in m of a sphere holding N dipoles on average: r_c = (3 N / (4 pi n))^(1/3).
+
+    The paper's mean-field formula (Table I). ``N`` is a whole number >= 1; ``n`` the
+    number density in m^-3, default the paper's 1e23; ``material`` uses a preset's
+    density instead. 13.365 nm for N = 1 at 1e23 m^-3. Broadcasts N against n.
+    """
+    N = v.whole_number_at_least_one(N, "N")
+    n = _density(n, material)
+    return v.scalar_or_array(np.cbrt(3.0 * N / (4.0 * np.pi * n)))
+
+
+def dipoles_in_sphere(radius, n=None, *, material=None):
+    """Mean number of dipoles (4/3) pi r^3 n in a sphere of ``radius`` (m); inverse of the above.
+
+    Not rounded. ``n`` in m^-3, default the paper's 1e23; or ``material``'s density.
+    """
+    r = v.positive_finite(radius, "radius", "m")
+    n = _density(n, material)
+    return v.scalar_or_array(4.0 / 3.0 * np.pi * r**3 * n)
+
+
+class TableRow(NamedTuple):
+    """One row of Table I: N, the recomputed radius (m and nm), the paper's printed value (nm or None)."""
+
+    N: int
+    radius_m: float
+    radius_nm: float
+    paper_nm: float | None
+    paper_decimals: int | None
+
+    @property
+    def agrees(self) -> bool | None:
+        """Whether the recomputed radius rounds to the printed value (None where the paper prints none)."""
+        if self.paper_nm is None:
+            return None
+        return abs(self.radius_nm - self.paper_nm) <= 0.5 * 10.0 ** -self.paper_decimals + 1e-12
+
+
+def table_one(N=PAPER_TABLE_ONE_N, n=None, *, material=None) -> list[TableRow]:
+    """The paper's Table I recomputed: one :class:`TableRow` per N.
+
+    The paper's printed value is attached only where it applies: at the paper's
+    density (1e23 m^-3) and for an N the table prints.
+    """
+    Ns = v.whole_number_at_least_one(np.atleast_1d(v.as_real_array(N, "N")), "N")
+    if Ns.ndim != 1:
+        raise ValueError(f"N must be a number or a one-dimensional sequence; got shape {Ns.shape}")
+    density = _density(n, material)
+    if density.ndim != 0:
+        raise ValueError(f"n must be a single number for a table; got {n!r}")
+    paper = material is None and float(density) == PAPER_DENSITY_PER_M3
+    radii = critical_radius_mean_field(Ns, float(density))
+    rows = []
+    for count, r in zip(Ns, np.atleast_1d(radii)):
+        count = int(count)
+        printed = PAPER_TABLE_ONE_NM.get(count) if paper else None
+        decimals = PAPER_TABLE_ONE_DECIMALS.get(count) if paper else None
+        rows.append(TableRow(count, float(r), float(r) * 1e9, printed, decimals))
+    return rows

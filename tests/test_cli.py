@@ -1,0 +1,90 @@
+import subprocess
+import sys
+
+import pytest
+
+from nanoflux.cli import main
+
+
+def run(capsys, *argv):
+    code = main(list(argv))
+    out = capsys.readouterr()
+    return code, out.out, out.err
+
+
+def test_radius_at_one_tesla(capsys):
+    code, out, _ = run(capsys, "radius", "--field", "1")
+    assert code == 0
+    assert "25.66" in out and "2067.83" in out and "2.067833848e-15" in out
+
+
+def test_radius_several_fields_and_convention(capsys):
+    code, out, _ = run(capsys, "radius", "--field", "1", "0.1", "0.01", "--convention", "h/e")
+    assert code == 0
+    assert "36.28" in out and "h/e" in out
+    for text in ("36.28", "114.74", "362.83"):  # sqrt(2) x 25.656, 81.131, 256.56
+        assert text in out
+
+
+def test_table_prints_paper_values(capsys):
+    code, out, _ = run(capsys, "table")
+    assert code == 0
+    for text in ("13.365", "28.794", "62.035", "133.650", "287.941", "134", "288"):
+        assert text in out
+
+
+def test_table_other_density_and_dipoles(capsys):
+    code, out, _ = run(capsys, "table", "--density", "1e29", "--dipoles", "1", "8")
+    assert code == 0
+    assert "0.134" in out and "0.267" in out
+
+
+def test_claims_all_pass(capsys):
+    code, out, _ = run(capsys, "claims")
+    assert code == 0
+    assert out.count("PASS") == 9 and "FAIL" not in out
+
+
+def exit_code(argv):
+    """main()'s return value, or the status argparse exits with."""
+    try:
+        return main(argv)
+    except SystemExit as exc:
+        return exc.code
+
+
+@pytest.mark.parametrize("argv, words", [
+    (["radius", "--field", "-1"], "B must be positive"),
+    (["radius", "--field", "abc"], "not a number: 'abc'"),
+    (["radius", "--convention", "h/3e"], "invalid choice"),
+    (["table", "--dipoles", "0.5"], "N must be a whole number"),
+    (["table", "--density", "0"], "n must be positive"),
+    (["frobnicate"], "invalid choice"),
+    ([], "required"),
+])
+def test_bad_arguments_exit_2_with_one_line(capsys, argv, words):
+    code = exit_code(argv)
+    err = capsys.readouterr().err
+    assert code == 2
+    assert words in err
+    assert len(err.strip().splitlines()) == 1
+    assert "Traceback" not in err
+
+
+def test_python_dash_m_and_help():
+    proc = subprocess.run([sys.executable, "-m", "nanoflux", "radius", "--help"],
+                          capture_output=True, text=True, check=True)
+    assert "--field" in proc.stdout and "Eq. 4" in proc.stdout
+    proc = subprocess.run([sys.executable, "-m", "nanoflux", "radius", "--field", "0"],
+                          capture_output=True, text=True)
+    assert proc.returncode == 2 and "Traceback" not in proc.stderr
+
+
+def test_material_presets(capsys):
+    code, out, _ = run(capsys, "radius", "--material", "Fe", "Ni")
+    assert code == 0 and "17.52" in out and "32.86" in out and "Fe (mu0 Ms)" in out
+    code, out, _ = run(capsys, "table", "--material", "Fe", "--dipoles", "1")
+    assert code == 0 and "0.141" in out and "density of Fe" in out
+    assert exit_code(["table", "--material", "Fe", "--density", "1e23"]) == 2
+    assert "either n or material" in capsys.readouterr().err
+    assert exit_code(["radius", "--material", "Gd"]) == 2
