@@ -16,7 +16,7 @@ $(STAMP): pyproject.toml
 
 reproduce: $(STAMP)
 	$(BIN)/nanoflux claims
-	$(BIN)/nanoflux table
+	$(BIN)/nanoflux reproduce
 
 test: $(STAMP)
 	$(BIN)/python -m pytest

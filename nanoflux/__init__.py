@@ -9,7 +9,7 @@ the paper                              nanoflux
 Eq. 2, Phi0 = h/2e                     :func:`flux_quantum` (``nanoflux/flux.py``)
 Eq. 3, A = Phi0 / B                    :func:`critical_area`
 Eq. 4, r_c = sqrt(Phi0 / (pi B))       :func:`critical_radius`, inverse :func:`field_for_radius`
-Figure 1, floor(B pi r^2 / Phi0)       :func:`flux_quanta`
+Figure 1, floor(B pi r^2 / Phi0)       :func:`flux_quanta`, :func:`whole_flux_quanta`
 mean field, r_c = (3N/(4 pi n))^(1/3)  :func:`critical_radius_mean_field` (``nanoflux/meanfield.py``)
 sphere volume, (4/3) pi r^3 n          :func:`dipoles_in_sphere`
 Table I                                :func:`table_one`
@@ -19,7 +19,15 @@ material presets                       :data:`MATERIALS` (``nanoflux/materials.p
 
 ``import nanoflux`` imports numpy only; plotting and the notebook runner load on demand.
 """
-from .claims import CLAIMS, Claim, ClaimResult, check_claims, power_law_exponent
+from .claims import (
+    CLAIMS,
+    Claim,
+    ClaimResult,
+    check_claims,
+    flux_exponent,
+    mean_field_exponent,
+    power_law_exponent,
+)
 from .constants import ELEMENTARY_CHARGE, PLANCK, VACUUM_PERMEABILITY
 from .flux import (
     CONVENTIONS,
@@ -28,6 +36,7 @@ from .flux import (
     field_for_radius,
     flux_quanta,
     flux_quantum,
+    whole_flux_quanta,
 )
 from .materials import MATERIALS, Material, get_material
 from .meanfield import TableRow, critical_radius_mean_field, dipoles_in_sphere, table_one
@@ -38,5 +47,5 @@ __all__ = [
     "CLAIMS", "CONVENTIONS", "Claim", "ClaimResult", "ELEMENTARY_CHARGE", "MATERIALS", "Material",
     "PLANCK", "TableRow", "VACUUM_PERMEABILITY", "check_claims", "critical_area", "critical_radius",
     "critical_radius_mean_field", "dipoles_in_sphere", "field_for_radius", "flux_quanta",
-    "flux_quantum", "get_material", "power_law_exponent", "table_one", "__version__",
+    "flux_exponent", "flux_quantum", "get_material", "mean_field_exponent", "whole_flux_quanta", "power_law_exponent", "table_one", "__version__",
 ]

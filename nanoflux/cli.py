@@ -59,6 +59,26 @@ def _cmd_claims(args) -> int:
     return 1 if failed else 0
 
 
+def _cmd_reproduce(args) -> int:
+    from .runner import RunError, run
+
+    try:
+        return run(only=args.only or (), assignments=args.set or (), out=args.out, jobs=args.jobs)
+    except RunError as exc:
+        sys.stderr.write(f"nanoflux reproduce: error: {exc}\n")
+        return USAGE_ERROR
+
+
+def _positive_int(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a whole number: {text!r}") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be at least 1; got {value}")
+    return value
+
+
 def build_parser() -> argparse.ArgumentParser:
     from .flux import CONVENTIONS
     from .materials import MATERIALS
@@ -95,6 +115,22 @@ def build_parser() -> argparse.ArgumentParser:
                        description="Recompute each printed claim and compare at the printed "
                                    "precision; exit status 1 if any claim fails.")
     p.set_defaults(func=_cmd_claims)
+
+    p = sub.add_parser("reproduce", help="run every notebook with papermill and regenerate the figures",
+                       description="Run the numbered notebooks headlessly (several at once), write the "
+                                   "executed copies to build/notebooks/ and refresh figures/ and the stored "
+                                   "notebooks. Nothing is written unless every notebook succeeds.")
+    p.add_argument("--only", nargs="+", metavar="NAME",
+                   help="run only these notebooks: a stem, its number (01) or its title (figure2)")
+    p.add_argument("--set", action="append", metavar="NAME=VALUE",
+                   help="set a parameter in every selected notebook that declares it, typed by that "
+                        "declaration, e.g. --set B_tesla=[0.5,2] (repeatable)")
+    p.add_argument("--out", metavar="DIR",
+                   help="write figures, results and executed notebooks here instead; required whenever "
+                        "a parameter differs from the paper's defaults")
+    p.add_argument("--jobs", "-j", type=_positive_int, metavar="N",
+                   help="notebooks run at once (default: the number of cores)")
+    p.set_defaults(func=_cmd_reproduce)
     return parser
 
 

@@ -92,3 +92,13 @@ def test_message_names_the_value_given():
     with pytest.raises(ValueError) as info:
         nf.critical_radius([0.5, -3.0])
     assert "-3.0" in str(info.value)
+
+
+def test_whole_flux_quanta_counts_one_at_every_critical_radius():
+    # witness: B pi r_c^2 / Phi0 = 1 exactly in exact arithmetic, for every B
+    B = np.geomspace(1e-3, 1e3, 2001)
+    counts = nf.whole_flux_quanta(B, nf.critical_radius(B))
+    assert counts.dtype.kind == "i" and (counts == 1).all()
+    assert nf.whole_flux_quanta(1.0, 0.999 * nf.critical_radius(1.0)) == 0
+    assert nf.whole_flux_quanta(1.0, 2.5 * nf.critical_radius(1.0)) == 6  # floor(6.25)
+    assert isinstance(nf.whole_flux_quanta(1.0, 1e-7), int)

@@ -1,0 +1,232 @@
+"""Figures in one house style, and a deterministic save with provenance in the file.
+
+Functions take data or parameters and return a matplotlib Figure; :func:`save_figure`
+writes PNG, SVG and PDF that are byte-identical on every rerun on the same platform
+(no software/date stamps, a fixed SVG hash salt) and carry nanoflux's version, the
+notebook and the parameters in their own metadata. Nothing here changes global
+matplotlib settings: the style is applied with ``rc_context``.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+from pathlib import Path
+
+import matplotlib
+
+
+import numpy as np
+from matplotlib.figure import Figure
+from matplotlib.patches import Circle, FancyArrowPatch
+
+from . import __version__
+from . import _validate as v
+from .constants import PAPER_DENSITY_PER_M3, PAPER_TABLE_ONE_NM
+from .flux import critical_radius, flux_quanta, whole_flux_quanta
+from .meanfield import critical_radius_mean_field
+
+#: The house style, applied with ``matplotlib.rc_context`` around every figure and save.
+STYLE = {
+    "font.family": "DejaVu Sans",
+    "font.size": 10,
+    "axes.titlesize": 11,
+    "axes.labelsize": 10,
+    "axes.spines.top": False,
+    "axes.spines.right": False,
+    "axes.grid": True,
+    "grid.alpha": 0.3,
+    "legend.frameon": False,
+    "figure.dpi": 100,
+    "savefig.dpi": 150,
+    "svg.hashsalt": "nanoflux",
+    "svg.fonttype": "path",
+    "pdf.fonttype": 42,
+    "path.simplify": False,
+}
+
+BLUE, RED, GREY, INK = "#1f5fbf", "#c0392b", "#7f7f7f", "#222222"
+
+#: File formats :func:`save_figure` writes.
+FORMATS = ("png", "svg", "pdf")
+
+
+def style():
+    """Context manager applying the house style."""
+    return matplotlib.rc_context(STYLE)
+
+
+def _sci(x: float) -> str:
+    """Compact number: 1e+23 -> 1e23."""
+    return f"{x:.4g}".replace("e+", "e")
+
+
+# -- Figure 1 -----------------------------------------------------------------------------------
+
+def _flux_line(ax, x_in, R, center_x, limit, color):
+    """One closed flux line of a uniformly magnetized sphere (radius R) crossing the equator at x_in.
+
+    Inside, the field is uniform (a vertical segment); outside, it is a dipole field line
+    r = L sin^2(theta) with L = R^3 / x_in^2, which passes through the exit point on the surface.
+    """
+    h = np.sqrt(max(R**2 - x_in**2, 0.0))
+    ax.plot([center_x + x_in] * 2, [-h, h], color=color, lw=1.4, zorder=3)
+    if abs(x_in) < 1e-12 * R:
+        ax.plot([center_x] * 2, [h, limit], color=color, lw=1.4, zorder=3)
+        ax.plot([center_x] * 2, [-limit, -h], color=color, lw=1.4, zorder=3)
+        return
+    L = R**3 / x_in**2
+    theta0 = np.arcsin(min(abs(x_in) / R, 1.0))
+    theta = np.linspace(theta0, np.pi - theta0, 721)
+    r = L * np.sin(theta) ** 2
+    side = np.sign(x_in)
+    ax.plot(center_x + side * r * np.sin(theta), r * np.cos(theta), color=color, lw=1.4, zorder=3)
+
+
+def _flux_line_positions(count: int, R: float) -> np.ndarray:
+    """Equator crossings of ``count`` flux lines, evenly spread across the diameter."""
+    if count == 0:
+        return np.empty(0)
+    return R * (-1 + (2 * np.arange(1, count + 1) - 1) / count)
+
+
+def _dipole_arrows(ax, R, center_x, spacing, color):
+    """Aligned internal dipoles: upward arrows on a square grid of the given spacing inside the disc."""
+    k = int(np.floor(R / spacing))
+    for i in range(-k, k + 1):
+        for j in range(-k, k + 1):
+            x, y = i * spacing, j * spacing
+            if x * x + (y + 0.36 * spacing) ** 2 <= R**2 and x * x + (y - 0.36 * spacing) ** 2 <= R**2:
+                ax.add_patch(FancyArrowPatch((center_x + x, y - 0.36 * spacing), (center_x + x, y + 0.36 * spacing),
+                                             arrowstyle="-|>", mutation_scale=7, color=color, lw=1.0, zorder=4))
+
+
+def figure1(B_tesla=1.0, radii_over_critical=(2.5, 1.0, 0.6), convention="h/2e") -> Figure:
+    """Figure 1 computed: particles of radius k r_c(B) drawn with floor(B pi r^2 / Phi0) flux lines.
+
+    The paper's caption: (a) a large particle with several flux lines, (b) one at the critical
+    size with one, (c) a sub-critical one with none. Each particle is drawn to scale (nm) with
+    aligned internal dipoles; the number of lines is :func:`nanoflux.whole_flux_quanta`.
+    """
+    ratios = v.positive_finite(radii_over_critical, "radii_over_critical", "units of r_c")
+    ratios = np.atleast_1d(ratios)
+    r_c = critical_radius(B_tesla, convention)
+    radii_nm = ratios * r_c * 1e9
+    counts = np.atleast_1d(whole_flux_quanta(B_tesla, ratios * r_c, convention))
+    quanta = np.atleast_1d(flux_quanta(B_tesla, ratios * r_c, convention))
+    R_max = radii_nm.max()
+    spacing = R_max / 4.5
+    limit = 1.9 * R_max
+    with style():
+        fig = Figure(figsize=(3.2 * len(ratios), 3.9))
+        axes = fig.subplots(1, len(ratios), squeeze=False)
+        for idx, (ax, R, k, n_lines, q) in enumerate(zip(axes[0], radii_nm, ratios, counts, quanta)):
+            ax.add_patch(Circle((0, 0), R, facecolor="#dfe7f3", edgecolor=INK, lw=1.2, zorder=2))
+            _dipole_arrows(ax, R, 0.0, spacing, GREY)
+            for x_in in _flux_line_positions(int(n_lines), R):
+                _flux_line(ax, x_in, R, 0.0, limit, BLUE)
+            ax.set_xlim(-limit, limit)
+            ax.set_ylim(-limit, limit)
+            ax.set_aspect("equal")
+            ax.grid(False)
+            ax.set_xlabel("x [nm]")
+            if idx == 0:
+                ax.set_ylabel("z [nm]  (magnetization along +z)")
+            label = "abcdefghij"[idx] if idx < 10 else str(idx)
+            lines = "flux line" if n_lines == 1 else "flux lines"
+            ax.set_title(f"({label}) r = {k:.3g} r_c = {R:.1f} nm\n"
+                         f"B\u03c0r\u00b2/\u03a6\u2080 = {q:.2f}: {n_lines:d} {lines}")
+        fig.suptitle(f"Figure 1 recomputed: B = {B_tesla:.3g} T, r_c = {r_c * 1e9:.2f} nm, \u03a6\u2080 = {convention}")
+        fig.tight_layout()
+    return fig
+
+
+# -- Figure 2 -----------------------------------------------------------------------------------
+
+def figure2(B_range_tesla=(0.01, 1.0), N_range=(1, 10000), n_per_m3=PAPER_DENSITY_PER_M3,
+            convention="h/2e", show_paper=True) -> Figure:
+    """Figure 2 recomputed: r_c(B) from Eq. 4 (blue, bottom axis) and r_c(N) from the mean field (red, top axis).
+
+    Log-log axes, radii in nm. With ``show_paper`` the paper's printed values are marked
+    (25.7 nm at 1 T; Table I at 1e23 m^-3) where they fall inside the ranges.
+    """
+    B = np.geomspace(*B_range_tesla, 200)
+    N = np.geomspace(*N_range, 200)
+    rB = critical_radius(B, convention) * 1e9
+    rN = critical_radius_mean_field(np.unique(np.round(N)), n_per_m3) * 1e9
+    N_plot = np.unique(np.round(N))
+    with style():
+        fig = Figure(figsize=(6.4, 4.4))
+        ax = fig.subplots()
+        ax.loglog(B, rB, color=BLUE, lw=2, label=f"flux quantization, Eq. 4 ({convention}): r_c \u221d B^(-1/2)")
+        ax.set_xlabel("internal flux density B [T]", color=BLUE)
+        ax.set_ylabel("critical radius r_c [nm]")
+        ax.tick_params(axis="x", colors=BLUE)
+        top = ax.twiny()
+        top.loglog(N_plot, rN, color=RED, lw=2,
+                   label=f"mean field, n = {_sci(n_per_m3)} m\u207b\u00b3: r_c \u221d N^(1/3)")
+        top.set_xlabel("number of dipoles N", color=RED)
+        top.tick_params(axis="x", colors=RED)
+        top.grid(False)
+        top.spines["top"].set_visible(True)
+        if show_paper:
+            if B_range_tesla[0] <= 1.0 <= B_range_tesla[1]:
+                ax.plot([1.0], [25.7], "o", mfc="white", mec=BLUE, mew=1.5, ms=7, zorder=5,
+                        label="printed: 25.7 nm at 1 T")
+            pts = [(k, val) for k, val in PAPER_TABLE_ONE_NM.items() if N_range[0] <= k <= N_range[1]]
+            if pts:
+                top.plot(*zip(*pts), "s", mfc="white", mec=RED, mew=1.5, ms=7, zorder=5,
+                         label="printed: Table I (n = 1e23 m\u207b\u00b3)")
+        handles = ax.get_legend_handles_labels()
+        handles2 = top.get_legend_handles_labels()
+        ax.legend(handles[0] + handles2[0], handles[1] + handles2[1], loc="upper center", fontsize=8)
+        ymin = min(rB.min(), rN.min())
+        ymax = max(rB.max(), rN.max())
+        ax.set_ylim(ymin / 1.6, ymax * 3.0)
+        ax.set_title("Figure 2 recomputed", pad=32)
+        fig.tight_layout()
+    return fig
+
+
+# -- saving -------------------------------------------------------------------------------------
+
+def provenance(notebook: str, parameters: dict) -> str:
+    """Provenance text stored in each figure: nanoflux version, notebook and parameters (no time)."""
+    return json.dumps({"nanoflux": __version__, "notebook": notebook, "parameters": parameters},
+                      sort_keys=True, separators=(",", ":"))
+
+
+def sha256(path) -> str:
+    """Hex SHA-256 of a file."""
+    return hashlib.sha256(Path(path).read_bytes()).hexdigest()
+
+
+def save_figure(fig: Figure, output_dir, stem: str, *, notebook: str, parameters: dict) -> dict:
+    """Write ``stem``.png/.svg/.pdf into ``output_dir`` deterministically; return {file name: sha256}.
+
+    PNG has no Software key, SVG no Date and a fixed hash salt, PDF no CreationDate; each
+    carries :func:`provenance` (nanoflux version, notebook, parameters) in its metadata.
+    """
+    out = Path(output_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    text = provenance(notebook, parameters)
+    title = f"nanoflux {stem}"
+    metadata = {
+        "png": {"Software": None, "Title": title, "Description": text},
+        "svg": {"Date": None, "Creator": f"nanoflux {__version__}", "Title": title, "Description": text},
+        "pdf": {"CreationDate": None, "ModDate": None, "Creator": f"nanoflux {__version__}",
+                "Title": title, "Subject": text},
+    }
+    written = {}
+    with style():
+        for fmt in FORMATS:
+            path = out / f"{stem}.{fmt}"
+            fig.savefig(path, format=fmt, metadata=metadata[fmt])
+            written[path.name] = sha256(path)
+    return written
+
+
+def renderer_versions() -> dict:
+    """The matplotlib and FreeType versions that rendered the figures (bytes depend on both)."""
+    from matplotlib import ft2font
+
+    return {"matplotlib": matplotlib.__version__, "freetype": ft2font.__freetype_version__}

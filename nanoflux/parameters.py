@@ -1,0 +1,122 @@
+"""Notebook parameters: one validator per notebook, used by the notebook itself and by the runner.
+
+Each validator takes the notebook's parameters by name, raises ValueError or TypeError
+naming the parameter, the value and what is allowed, and returns the clean parameters
+(without ``output_dir``, which is a location, not a parameter of the physics).
+"""
+from __future__ import annotations
+
+import numpy as np
+
+from . import _validate as v
+from .flux import CONVENTIONS
+from .materials import MATERIALS
+
+#: Where the notebooks write by default, relative to the notebooks folder.
+DEFAULT_OUTPUT_DIR = "../figures"
+
+
+def _output_dir(value) -> None:
+    if not isinstance(value, str) or not value.strip():
+        raise TypeError(f"output_dir must be a non-empty string (a folder path); got {value!r}")
+
+
+def _sequence(value, name: str) -> list:
+    if isinstance(value, (str, bytes)) or not isinstance(value, (list, tuple, np.ndarray)):
+        raise TypeError(f"{name} must be a list of numbers; got {value!r}")
+    return list(value)
+
+
+def positive_list(value, name: str, unit: str, *, length=None, max_len: int = 50) -> list[float]:
+    """A non-empty list of positive finite numbers (exactly ``length`` of them when given)."""
+    items = _sequence(value, name)
+    if length is not None and len(items) != length:
+        raise ValueError(f"{name} must hold exactly {length} values; got {len(items)}: {value!r}")
+    if not 1 <= len(items) <= max_len:
+        raise ValueError(f"{name} must hold 1 to {max_len} values; got {len(items)}")
+    return [float(x) for x in v.positive_finite(items, name, unit)]
+
+
+def whole_list(value, name: str, *, max_len: int = 50, maximum: float = 1e30) -> list[int]:
+    """A non-empty list of whole numbers >= 1."""
+    items = _sequence(value, name)
+    if not 1 <= len(items) <= max_len:
+        raise ValueError(f"{name} must hold 1 to {max_len} values; got {len(items)}")
+    arr = v.whole_number_at_least_one(items, name)
+    if (arr > maximum).any():
+        raise ValueError(f"{name} must not exceed {maximum:g}; got {arr.max():g}")
+    return [int(x) for x in arr]
+
+
+def increasing_pair(value, name: str, unit: str, *, whole=False) -> list:
+    """Two numbers [low, high] with 0 < low < high (whole numbers >= 1 with ``whole``)."""
+    items = whole_list(value, name) if whole else positive_list(value, name, unit)
+    if len(items) != 2 or not items[0] < items[1]:
+        raise ValueError(f"{name} must be [low, high] with low < high, in {unit}; got {value!r}")
+    return items
+
+
+def positive_number(value, name: str, unit: str) -> float:
+    if not v.is_real_number(value) and not isinstance(value, np.floating):
+        raise TypeError(f"{name} must be a number (in {unit}); got {value!r}")
+    return float(v.positive_finite(value, name, unit))
+
+
+def convention(value, name: str = "flux_quantum_convention") -> str:
+    return v.choice(value, name, CONVENTIONS)
+
+
+def material_list(value, name: str = "materials") -> list[str]:
+    if isinstance(value, str) or not isinstance(value, (list, tuple)) or not value:
+        raise TypeError(f"{name} must be a non-empty list of material names from "
+                        f"{', '.join(repr(k) for k in MATERIALS)}; got {value!r}")
+    for item in value:
+        v.choice(item, name, MATERIALS)
+    if len(set(value)) != len(value):
+        raise ValueError(f"{name} must not repeat a material; got {value!r}")
+    return list(value)
+
+
+# -- one validator per notebook ------------------------------------------------------------------
+
+def flux_quantization(*, B_tesla, flux_quantum_convention, output_dir) -> dict:
+    """01_flux_quantization: fields in T and the flux-quantum convention."""
+    _output_dir(output_dir)
+    return {"B_tesla": positive_list(B_tesla, "B_tesla", "T"),
+            "flux_quantum_convention": convention(flux_quantum_convention)}
+
+
+def mean_field_table(*, N_values, n_per_m3, output_dir) -> dict:
+    """02_mean_field_table1: dipole counts and the number density in m^-3."""
+    _output_dir(output_dir)
+    return {"N_values": whole_list(N_values, "N_values"),
+            "n_per_m3": positive_number(n_per_m3, "n_per_m3", "m^-3")}
+
+
+def figure1(*, B_tesla, radii_over_critical, flux_quantum_convention, output_dir) -> dict:
+    """03_figure1: one field in T and 1 to 6 particle radii in units of r_c (each at most 10)."""
+    _output_dir(output_dir)
+    ratios = positive_list(radii_over_critical, "radii_over_critical", "units of r_c", max_len=6)
+    if max(ratios) > 10:
+        raise ValueError(f"radii_over_critical must be at most 10 (100 flux lines); got {max(ratios)!r}")
+    return {"B_tesla": positive_number(B_tesla, "B_tesla", "T"),
+            "radii_over_critical": ratios,
+            "flux_quantum_convention": convention(flux_quantum_convention)}
+
+
+def figure2(*, B_range_tesla, N_range, n_per_m3, flux_quantum_convention, output_dir) -> dict:
+    """04_figure2: the B range in T, the N range, the density in m^-3 and the convention."""
+    _output_dir(output_dir)
+    return {"B_range_tesla": increasing_pair(B_range_tesla, "B_range_tesla", "T"),
+            "N_range": increasing_pair(N_range, "N_range", "dipoles", whole=True),
+            "n_per_m3": positive_number(n_per_m3, "n_per_m3", "m^-3"),
+            "flux_quantum_convention": convention(flux_quantum_convention)}
+
+
+#: The validator of each notebook, by notebook stem.
+VALIDATORS = {
+    "01_flux_quantization": flux_quantization,
+    "02_mean_field_table1": mean_field_table,
+    "03_figure1": figure1,
+    "04_figure2": figure2,
+}

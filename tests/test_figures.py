@@ -1,0 +1,68 @@
+"""The committed figures are what the notebooks make: regenerated in a temporary folder and compared.
+
+Same matplotlib and FreeType as the committed files record: byte-identical (SHA-256).
+Otherwise the PNGs are compared by RMS pixel difference (matplotlib.testing.compare).
+"""
+import json
+
+import pytest
+
+from nanoflux import figures, runner
+
+RMS_TOLERANCE = 6.0  # on 0-255 grey levels; text re-hinted by another FreeType stays well inside
+
+
+@pytest.fixture(scope="module")
+def regenerated(tmp_path_factory):
+    out = tmp_path_factory.mktemp("canonical")
+    assert runner.run(out=out, only=["03", "04"], echo=lambda line: None) == 0
+    return out
+
+
+@pytest.mark.parametrize("stem, notebook", [("fig1", "03_figure1"), ("fig2", "04_figure2")])
+def test_committed_figures_are_reproduced(regenerated, stem, notebook):
+    committed = runner.FIGURES_DIR
+    record = json.loads((committed / f"{notebook}.json").read_text())
+    fresh = json.loads((regenerated / f"{notebook}.json").read_text())
+    assert fresh["parameters"] == record["parameters"]
+    if record["results"]["made_with"] == figures.renderer_versions():
+        for fmt in figures.FORMATS:
+            name = f"{stem}.{fmt}"
+            assert figures.sha256(regenerated / name) == figures.sha256(committed / name), name
+            assert record["results"]["files"][name] == figures.sha256(committed / name), name
+    else:
+        from matplotlib.testing.compare import compare_images
+
+        result = compare_images(str(committed / f"{stem}.png"), str(regenerated / f"{stem}.png"),
+                                tol=RMS_TOLERANCE)
+        assert result is None, result
+
+
+def test_save_is_deterministic_and_carries_provenance(tmp_path):
+    a = figures.save_figure(figures.figure2(), tmp_path / "a", "f", notebook="nb", parameters={"x": 1})
+    b = figures.save_figure(figures.figure2(), tmp_path / "b", "f", notebook="nb", parameters={"x": 1})
+    assert a == b
+    png = (tmp_path / "a" / "f.png").read_bytes()
+    svg = (tmp_path / "a" / "f.svg").read_text()
+    pdf = (tmp_path / "a" / "f.pdf").read_bytes()
+    assert b"Software" not in png and b'"notebook":"nb"' in png and b"nanoflux" in png
+    assert "<dc:date>" not in svg and '"parameters":{"x":1}' in svg
+    assert b"CreationDate" not in pdf and b"nanoflux" in pdf
+    c = figures.save_figure(figures.figure2(), tmp_path / "c", "f", notebook="nb", parameters={"x": 2})
+    assert c["f.png"] != a["f.png"]
+
+
+def test_figure1_draws_one_line_per_whole_flux_quantum():
+    # witness: floor(k^2) lines for a particle of k r_c; each line is one or three Line2D segments
+    fig = figures.figure1(1.0, [2.5, 1.0, 0.6])
+    titles = [ax.get_title() for ax in fig.axes]
+    assert "6 flux lines" in titles[0] and "1 flux line" in titles[1] and "0 flux lines" in titles[2]
+    assert len(fig.axes[2].lines) == 0
+    assert len(fig.axes[0].lines) == 2 * 6
+
+
+def test_figure_inputs_are_validated():
+    with pytest.raises(ValueError, match="radii_over_critical must be positive"):
+        figures.figure1(1.0, [1.0, -1.0])
+    with pytest.raises(ValueError, match="B must be positive"):
+        figures.figure1(0.0)

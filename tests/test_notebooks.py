@@ -1,0 +1,104 @@
+"""The notebooks run by papermill with parameters no stored output uses, checked against the module."""
+import json
+
+import nbformat
+import pytest
+
+import nanoflux as nf
+from nanoflux import runner
+
+papermill = pytest.importorskip("papermill")
+
+
+@pytest.fixture(scope="module")
+def other_run(tmp_path_factory):
+    """One reproduce run of every notebook with non-default parameters, into a temporary folder."""
+    out = tmp_path_factory.mktemp("other")
+    code = runner.run(out=out, echo=lambda line: None, assignments=[
+        "B_tesla=[0.37, 2.2]", "flux_quantum_convention=h/e", "N_values=[3, 70, 123456]",
+        "n_per_m3=8.491e28", "B_range_tesla=[0.05, 3]", "N_range=[2, 500]",
+    ], only=["01", "02", "04"])
+    assert code == 0
+    # Notebook 03 declares B_tesla as one number, so it runs on its own.
+    code = runner.run(out=out, echo=lambda line: None, only=["03"], assignments=[
+        "B_tesla=0.37", "radii_over_critical=[3.3, 1.0, 0.2, 0.9]", "flux_quantum_convention=h/e"])
+    assert code == 0
+    return out
+
+
+def load(out, stem):
+    return json.loads((out / f"{stem}.json").read_text())
+
+
+def test_01_results_match_the_module(other_run):
+    doc = load(other_run, "01_flux_quantization")
+    assert doc["parameters"] == {"B_tesla": [0.37, 2.2], "flux_quantum_convention": "h/e"}
+    for row, B in zip(doc["results"], [0.37, 2.2]):
+        assert row["radius_nm"] == pytest.approx(nf.critical_radius(B, "h/e") * 1e9, rel=1e-14)
+        assert row["area_m2"] == pytest.approx(nf.critical_area(B, "h/e"), rel=1e-14)
+
+
+def test_02_results_match_the_module(other_run):
+    doc = load(other_run, "02_mean_field_table1")
+    assert [r["N"] for r in doc["results"]] == [3, 70, 123456]
+    for row in doc["results"]:
+        assert row["radius_nm"] == pytest.approx(nf.critical_radius_mean_field(row["N"], 8.491e28) * 1e9, rel=1e-14)
+
+
+def test_03_counts_and_files(other_run):
+    from nanoflux.figures import sha256
+
+    doc = load(other_run, "03_figure1")
+    parts = doc["results"]["particles"]
+    # witness: at r = k r_c the disc holds k^2 quanta whatever B is: floor(10.89, 1, 0.04, 0.81)
+    assert [p["flux_lines"] for p in parts] == [10, 1, 0, 0]
+    for p in parts:
+        assert p["radius_nm"] == pytest.approx(p["radius_over_critical"] * nf.critical_radius(0.37, "h/e") * 1e9,
+                                               rel=1e-14)
+        assert p["flux_quanta"] == pytest.approx(p["radius_over_critical"] ** 2, rel=1e-12)
+    assert sorted(doc["results"]["files"]) == ["fig1.pdf", "fig1.png", "fig1.svg"]
+    for name, digest in doc["results"]["files"].items():
+        assert sha256(other_run / name) == digest
+
+
+def test_04_files_and_end_points(other_run):
+    from nanoflux.figures import sha256
+
+    doc = load(other_run, "04_figure2")
+    res = doc["results"]
+    assert res["flux_radius_nm"]["B_low"] == pytest.approx(nf.critical_radius(0.05, "h/e") * 1e9, rel=1e-14)
+    assert res["mean_field_radius_nm"]["N_high"] == pytest.approx(
+        nf.critical_radius_mean_field(500, 8.491e28) * 1e9, rel=1e-14)
+    assert sorted(res["files"]) == ["fig2.pdf", "fig2.png", "fig2.svg"]
+    for name, digest in res["files"].items():
+        assert sha256(other_run / name) == digest
+
+
+def test_executed_copies_keep_the_injected_parameters(other_run):
+    nb = nbformat.read(str(other_run / "notebooks" / "01_flux_quantization.ipynb"), as_version=4)
+    injected = [c for c in nb.cells if "injected-parameters" in c.metadata.get("tags", [])]
+    assert len(injected) == 1 and "B_tesla = [0.37, 2.2]" in injected[0].source
+
+
+def test_a_bad_parameter_stops_the_notebook_with_the_clear_message(tmp_path):
+    out = tmp_path / "out"
+    with pytest.raises(papermill.PapermillExecutionError) as info:
+        papermill.execute_notebook(str(runner.NOTEBOOKS_DIR / "01_flux_quantization.ipynb"),
+                                   str(tmp_path / "executed.ipynb"), kernel_name="python3",
+                                   parameters={"B_tesla": [1.0, -2.0], "output_dir": str(out)},
+                                   cwd=str(runner.NOTEBOOKS_DIR), progress_bar=False)
+    assert info.value.ename == "ValueError"
+    assert "B_tesla must be positive and finite, in T; got -2.0" in info.value.evalue
+    assert not out.exists()
+
+
+def test_stored_notebooks_are_clean():
+    for path in runner.notebooks():
+        nb = nbformat.read(str(path), as_version=4)
+        code = [c for c in nb.cells if c.cell_type == "code"]
+        assert sum("parameters" in c.metadata.get("tags", []) for c in code) == 1, path.name
+        assert not any("injected-parameters" in c.metadata.get("tags", []) for c in code), path.name
+        assert "papermill" not in nb.metadata, path.name
+        assert not any("execution" in c.metadata or "papermill" in c.metadata for c in code), path.name
+        assert all(c.outputs for c in code[2:3]), path.name  # the first cell after parameters ran
+        assert any(c.outputs for c in code), path.name

@@ -1,0 +1,137 @@
+"""nanoflux reproduce: selection, typing of --set values, refusals before any kernel, and failures."""
+import hashlib
+import re
+import shutil
+
+import pytest
+
+from nanoflux import runner
+from nanoflux.cli import main
+from nanoflux.runner import RunError, coerce, parse_assignment, plan, select
+
+
+def test_notebooks_are_numbered_and_each_has_a_validator():
+    stems = [p.stem for p in runner.notebooks()]
+    assert stems[:4] == ["01_flux_quantization", "02_mean_field_table1", "03_figure1", "04_figure2"]
+    for stem in stems:
+        assert stem in runner.VALIDATORS
+
+
+def test_declared_parameters_read_from_the_parameters_cell():
+    declared = runner.declared_parameters(runner.NOTEBOOKS_DIR / "01_flux_quantization.ipynb")
+    assert declared == {"B_tesla": [1.0, 0.1, 0.01], "flux_quantum_convention": "h/2e",
+                        "output_dir": "../figures"}
+
+
+@pytest.mark.parametrize("name, stem", [("01", "01_flux_quantization"), ("figure2", "04_figure2"),
+                                        ("03_figure1", "03_figure1")])
+def test_select_by_number_title_or_stem(name, stem):
+    assert [p.stem for p in select([name])] == [stem]
+
+
+def test_select_unknown_lists_the_notebooks():
+    with pytest.raises(RunError, match="matches no notebook; the notebooks are: 01_flux_quantization"):
+        select(["99"])
+
+
+@pytest.mark.parametrize("raw, default, expected", [
+    ("0.5", 1.0, 0.5), ("2", 1.0, 2.0), ("[0.5, 2]", [1.0], [0.5, 2]), ("3", [1.0], [3]),
+    ("h/e", "h/2e", "h/e"), ("'h/e'", "h/2e", "h/e"), ("7", 3, 7), ("True", False, True),
+])
+def test_coerce_by_declared_type(raw, default, expected):
+    value = coerce("x", raw, default)
+    assert value == expected and type(value) is type(expected)
+
+
+@pytest.mark.parametrize("raw, default", [("abc", 1.0), ("[1, 2]", 1.0), ("1.5", 3), ("True", 1.0),
+                                          ("{'a': 1}", [1.0]), ("1", False)])
+def test_coerce_refuses_the_wrong_type(raw, default):
+    with pytest.raises(RunError, match="must be"):
+        coerce("x", raw, default)
+
+
+def test_parse_assignment():
+    assert parse_assignment("B_tesla = [1, 2]") == ("B_tesla", "[1, 2]")
+    with pytest.raises(RunError, match="NAME=VALUE"):
+        parse_assignment("B_tesla")
+
+
+def test_plan_types_a_shared_parameter_for_every_notebook_that_declares_it():
+    jobs = plan(assignments=["flux_quantum_convention=h/e"])
+    changed = {j.stem for j in jobs if j.parameters}
+    assert {"01_flux_quantization", "03_figure1", "04_figure2"} <= changed
+    assert "02_mean_field_table1" not in changed
+    assert all(not j.canonical for j in jobs if j.parameters)
+
+
+def test_plan_with_defaults_is_canonical():
+    jobs = plan(assignments=["B_tesla=[1.0, 0.1, 0.01]"], only=["01"])
+    assert jobs[0].canonical
+
+
+def test_unknown_parameter_lists_those_that_exist():
+    with pytest.raises(RunError, match=r"no selected notebook has a parameter 'B'; the parameters are: "
+                                       r"01_flux_quantization: B_tesla, flux_quantum_convention"):
+        plan(only=["01"], assignments=["B=1"])
+
+
+def test_a_type_declared_differently_by_two_notebooks_is_refused():
+    # 01 declares B_tesla as a list, 03 as one number
+    with pytest.raises(RunError, match=r"03_figure1: B_tesla must be a number \(declared B_tesla = 1.0\)"):
+        plan(assignments=["B_tesla=[0.5, 2]"])
+    assert plan(only=["01"], assignments=["B_tesla=[0.5, 2]"])[0].parameters == {"B_tesla": [0.5, 2]}
+
+
+@pytest.mark.parametrize("assignment, words", [
+    ("B_tesla=-1", "B_tesla must be positive and finite"),
+    ("N_values=[0.5]", "N_values must be a whole number"),
+    ("radii_over_critical=[1, 50]", "radii_over_critical must be at most 10"),
+    ("B_range_tesla=[1, 0.1]", "B_range_tesla must be [low, high]"),
+    ("flux_quantum_convention=h/3e", "flux_quantum_convention must be one of 'h/2e', 'h/e'"),
+    ("n_per_m3=zero", "n_per_m3 must be a number"),
+])
+def test_out_of_range_values_are_refused_by_the_validators(assignment, words):
+    with pytest.raises(RunError, match=re.escape(words)):
+        plan(assignments=[assignment])
+
+
+def tree_digest(path):
+    h = hashlib.sha256()
+    for item in sorted(p for p in path.rglob("*") if p.is_file()):
+        h.update(item.relative_to(path).as_posix().encode())
+        h.update(item.read_bytes())
+    return h.hexdigest()
+
+
+def test_cli_refusals_start_no_kernel_and_write_nothing(capsys, tmp_path):
+    before = tree_digest(runner.FIGURES_DIR)
+    assert main(["reproduce", "--set", "n_per_m3=1e24"]) == 2
+    assert "--out DIR is required" in capsys.readouterr().err
+    assert main(["reproduce", "--set", "nope=1", "--out", str(tmp_path / "o")]) == 2
+    err = capsys.readouterr().err
+    assert "the parameters are:" in err and len(err.strip().splitlines()) == 1
+    assert main(["reproduce", "--set", "output_dir=/tmp/x"]) == 2
+    assert not (tmp_path / "o").exists()
+    assert tree_digest(runner.FIGURES_DIR) == before
+
+
+def test_a_failing_notebook_is_reported_and_nothing_moves(tmp_path, capsys):
+    # witness: a copy of notebook 01 whose last cell raises; figures/ and the stored copy must not change
+    import nbformat
+
+    folder = tmp_path / "notebooks"
+    folder.mkdir()
+    shutil.copy(runner.NOTEBOOKS_DIR / "02_mean_field_table1.ipynb", folder)
+    nb = nbformat.read(str(runner.NOTEBOOKS_DIR / "01_flux_quantization.ipynb"), as_version=4)
+    nb.cells.append(nbformat.v4.new_code_cell("raise RuntimeError('deliberate failure')"))
+    nbformat.write(nb, str(folder / "01_flux_quantization.ipynb"))
+    stored = (folder / "01_flux_quantization.ipynb").read_bytes()
+    before = tree_digest(runner.FIGURES_DIR)
+    lines = []
+    code = runner.run(folder=folder, jobs=2, echo=lines.append)
+    assert code == 1
+    report = "\n".join(lines)
+    assert "01_flux_quantization: cell" in report and "RuntimeError: deliberate failure" in report
+    assert "02_mean_field_table1: ok" in report
+    assert tree_digest(runner.FIGURES_DIR) == before
+    assert (folder / "01_flux_quantization.ipynb").read_bytes() == stored
