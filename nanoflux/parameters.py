@@ -113,10 +113,19 @@ def figure2(*, B_range_tesla, N_range, n_per_m3, flux_quantum_convention, output
             "flux_quantum_convention": convention(flux_quantum_convention)}
 
 
+def assumptions(*, materials, flux_quantum_convention, n_per_m3, output_dir) -> dict:
+    """06_assumptions: material presets to compare, the convention, and the paper's density in m^-3."""
+    _output_dir(output_dir)
+    return {"materials": material_list(materials),
+            "flux_quantum_convention": convention(flux_quantum_convention),
+            "n_per_m3": positive_number(n_per_m3, "n_per_m3", "m^-3")}
+
+
 #: The validator of each notebook, by notebook stem.
 VALIDATORS = {
     "01_flux_quantization": flux_quantization,
     "02_mean_field_table1": mean_field_table,
     "03_figure1": figure1,
     "04_figure2": figure2,
+    "06_assumptions": assumptions,
 }

@@ -13,6 +13,15 @@ from .materials import get_material
 from .meanfield import table_one
 
 
+def num(x: float, digits: int = 4) -> str:
+    """A number in ``digits`` significant figures, exponent without '+' or leading zeros (4.06e5)."""
+    text = f"{x:.{digits}g}"
+    if "e" in text:
+        mant, exp = text.split("e")
+        text = f"{mant}e{int(exp)}"
+    return text
+
+
 def _table(header, rows) -> str:
     cols = list(zip(header, *rows)) if rows else [(h,) for h in header]
     widths = [max(len(str(c)) for c in col) for col in cols]
@@ -60,3 +69,37 @@ def claims_text(results=None) -> str:
         rows.append(("PASS" if r.agrees else "FAIL", c.key, f"{c.printed_text} {c.unit}".strip(),
                      f"{shown} {c.unit}".strip(), c.where))
     return _table(("", "claim", "paper", "recomputed", "where in the paper"), rows)
+
+
+# -- the assumptions notebook (06) -------------------------------------------------------------------
+
+def density_text(rows) -> str:
+    """Densities against the paper's, with Table I recomputed at each (rows from assumptions.density_rows)."""
+    Ns = list(rows[0]["radius_nm"])
+    header = ("density", "n [m^-3]", "n / paper", *(f"r_c(N={k}) [nm]" for k in Ns))
+    body = [(r["label"], num(r['n_per_m3']), num(r['ratio_to_paper']),
+             *(num(r['radius_nm'][k]) for k in Ns)) for r in rows]
+    return _table(header, body)
+
+
+def convention_text(rows, phi0: dict) -> str:
+    """r_c under h/2e and h/e per field (rows from assumptions.convention_rows)."""
+    head = "; ".join(f"Phi0({c}) = {v:.9e} Wb" for c, v in phi0.items())
+    body = [(f"{r['B_tesla']:.4g}", f"{r['radius_nm']['h/2e']:.2f}", f"{r['radius_nm']['h/e']:.2f}",
+             f"{r['ratio']:.6f}") for r in rows]
+    return head + "\n" + _table(("B [T]", "r_c h/2e [nm]", "r_c h/e [nm]", "h/e / h/2e"), body)
+
+
+def field_text(rows, convention: str) -> str:
+    """The flux-quantum radius at each material's mu0 Ms (rows from assumptions.field_rows)."""
+    body = [(r["label"], f"{r['B_tesla']:.4f}", f"{r['radius_nm']:.2f}") for r in rows]
+    return _table(("material", "mu0 Ms [T]", f"r_c ({convention}) [nm]"), body)
+
+
+def criteria_text(rows) -> str:
+    """Dipoles in a sphere of the flux-quantum radius (rows from assumptions.criteria_rows)."""
+    dash = "-"
+    body = [(r["label"], num(r['n_per_m3']), f"{r['radius_1T_nm']:.2f}", num(r['N_at_1T']),
+             dash if r["radius_own_field_nm"] is None else f"{r['radius_own_field_nm']:.2f}",
+             dash if r["N_at_own_field"] is None else num(r['N_at_own_field'])) for r in rows]
+    return _table(("density", "n [m^-3]", "r_c(1 T) [nm]", "N in it", "r_c(mu0 Ms) [nm]", "N in it"), body)

@@ -16,8 +16,8 @@ def other_run(tmp_path_factory):
     out = tmp_path_factory.mktemp("other")
     code = runner.run(out=out, echo=lambda line: None, assignments=[
         "B_tesla=[0.37, 2.2]", "flux_quantum_convention=h/e", "N_values=[3, 70, 123456]",
-        "n_per_m3=8.491e28", "B_range_tesla=[0.05, 3]", "N_range=[2, 500]",
-    ], only=["01", "02", "04"])
+        "n_per_m3=8.491e28", "B_range_tesla=[0.05, 3]", "N_range=[2, 500]", "materials=['Ni', 'Fe3O4']",
+    ], only=["01", "02", "04", "06"])
     assert code == 0
     # Notebook 03 declares B_tesla as one number, so it runs on its own.
     code = runner.run(out=out, echo=lambda line: None, only=["03"], assignments=[
@@ -72,6 +72,21 @@ def test_04_files_and_end_points(other_run):
     assert sorted(res["files"]) == ["fig2.pdf", "fig2.png", "fig2.svg"]
     for name, digest in res["files"].items():
         assert sha256(other_run / name) == digest
+
+
+def test_06_tables_match_the_module(other_run):
+    from nanoflux import assumptions
+
+    doc = load(other_run, "06_assumptions")
+    assert doc["parameters"] == {"materials": ["Ni", "Fe3O4"], "flux_quantum_convention": "h/e",
+                                 "n_per_m3": 8.491e28}
+    res = doc["results"]
+    assert [r["label"] for r in res["criteria"]] == ["paper", "Ni", "Fe3O4"]
+    for got, want in zip(res["criteria"], assumptions.criteria_rows(["Ni", "Fe3O4"], "h/e", 8.491e28)):
+        assert got["N_at_1T"] == pytest.approx(want["N_at_1T"], rel=1e-14)
+    assert res["field"][0]["radius_nm"] == pytest.approx(nf.critical_radius(material="Ni", convention="h/e") * 1e9)
+    assert all(c["agrees"] for c in res["claims"])
+    assert len(res["files"]) == 12
 
 
 def test_executed_copies_keep_the_injected_parameters(other_run):

@@ -1,0 +1,81 @@
+"""The assumptions notebook's numbers against arithmetic written out here."""
+import math
+
+import pytest
+
+from nanoflux import assumption_plots, assumptions, parameters, report
+
+H, E = 6.62607015e-34, 1.602176634e-19
+MU0 = 1.25663706212e-6
+ALL = ["Fe", "Co", "Ni", "Fe3O4"]
+N_IRON = 8.491e28
+
+
+def r_flux(B, k=2):
+    return math.sqrt(H / (k * E) / (math.pi * B))
+
+
+def test_density_rows_recompute_table_one_at_each_density():
+    rows = assumptions.density_rows(ALL)
+    assert [r["label"] for r in rows] == ["paper", *ALL]
+    assert rows[1]["ratio_to_paper"] == pytest.approx(N_IRON / 1e23)
+    # witness: (3 N / (4 pi n))^(1/3) at iron's density, N = 1 and 1e4
+    assert rows[1]["radius_nm"][1] == pytest.approx((3 / (4 * math.pi * N_IRON)) ** (1 / 3) * 1e9, rel=1e-13)
+    assert rows[1]["radius_nm"][10000] == pytest.approx((3e4 / (4 * math.pi * N_IRON)) ** (1 / 3) * 1e9, rel=1e-13)
+    assert round(rows[1]["radius_nm"][1], 2) == 0.14  # READING.md: about 0.14 nm
+    assert rows[0]["radius_nm"][1] == pytest.approx(13.365, abs=5e-4)
+
+
+def test_convention_rows_differ_by_sqrt_two():
+    rows = assumptions.convention_rows([1.0, 0.5])
+    assert rows[0]["radius_nm"]["h/2e"] == pytest.approx(r_flux(1.0) * 1e9, rel=1e-14)
+    assert rows[0]["radius_nm"]["h/e"] == pytest.approx(r_flux(1.0, k=1) * 1e9, rel=1e-14)
+    assert round(rows[0]["radius_nm"]["h/e"], 2) == 36.28
+    assert all(r["ratio"] == pytest.approx(math.sqrt(2), rel=1e-14) for r in rows)
+
+
+def test_field_rows_use_mu0_Ms():
+    rows = assumptions.field_rows(ALL, "h/2e")
+    for row, gauss, printed in zip(rows, (1707, 1400, 485, 480), (17.5, 19.3, 32.9, 33.0)):
+        B = MU0 * gauss * 1e3
+        assert row["B_tesla"] == pytest.approx(B, rel=1e-14)
+        assert row["radius_nm"] == pytest.approx(r_flux(B) * 1e9, rel=1e-13)
+        assert round(row["radius_nm"], 1) == printed
+
+
+def test_criteria_rows_count_atoms_in_the_flux_sphere():
+    rows = assumptions.criteria_rows(ALL)
+    r = r_flux(1.0)
+    # witness: (4/3) pi r^3 n; READING.md: about 6 million iron atoms in a 25.7 nm sphere
+    assert rows[0]["N_at_1T"] == pytest.approx(4 / 3 * math.pi * r**3 * 1e23, rel=1e-13)
+    assert rows[1]["N_at_1T"] == pytest.approx(4 / 3 * math.pi * r**3 * N_IRON, rel=1e-13)
+    assert 5.9e6 < rows[1]["N_at_1T"] < 6.1e6
+    r_fe = r_flux(MU0 * 1707e3)
+    assert rows[1]["N_at_own_field"] == pytest.approx(4 / 3 * math.pi * r_fe**3 * N_IRON, rel=1e-12)
+    assert rows[0]["N_at_own_field"] is None
+
+
+def test_text_tables_format_numbers():
+    assert report.num(8.491e28) == "8.491e28" and report.num(4.055e5, 3) == "4.06e5" and report.num(13.365) == "13.37"
+    assert "6.006e6" in report.criteria_text(assumptions.criteria_rows(["Fe"]))
+    assert "0.1411" in report.density_text(assumptions.density_rows(["Fe"]))
+
+
+def test_plots_build_for_any_subset():
+    for fn in (assumption_plots.density_figure, assumption_plots.field_figure, assumption_plots.criteria_figure):
+        assert fn(["Ni"]).axes
+    assert assumption_plots.convention_figure([]).axes
+
+
+@pytest.mark.parametrize("kwargs, exc, words", [
+    ({"materials": ["Gd"]}, ValueError, "materials must be one of 'Fe', 'Co', 'Ni', 'Fe3O4'; got 'Gd'"),
+    ({"materials": "Fe"}, TypeError, "materials must be a non-empty list"),
+    ({"materials": []}, TypeError, "materials must be a non-empty list"),
+    ({"materials": ["Fe", "Fe"]}, ValueError, "must not repeat"),
+    ({"n_per_m3": -1.0}, ValueError, "n_per_m3 must be positive"),
+    ({"flux_quantum_convention": "h/4e"}, ValueError, "flux_quantum_convention must be one of"),
+])
+def test_notebook_parameters_are_checked(kwargs, exc, words):
+    base = {"materials": ALL, "flux_quantum_convention": "h/2e", "n_per_m3": 1e23, "output_dir": "x"}
+    with pytest.raises(exc, match=words.replace("(", r"\(").replace(")", r"\)")):
+        parameters.assumptions(**{**base, **kwargs})
