@@ -15,6 +15,9 @@ sphere volume, (4/3) pi r^3 n          :func:`dipoles_in_sphere`
 Table I                                :func:`table_one`
 printed numbers                        :data:`CLAIMS`, :func:`check_claims` (``nanoflux/claims.py``)
 material presets                       :data:`MATERIALS` (``nanoflux/materials.py``)
+dipole formula + superposition         :func:`dipole_field` (``nanoflux/dipoles.py``)
+div B, closed-surface flux, 1/sqrt(N)  :func:`divergence_residual`, :func:`net_flux_through_sphere`,
+                                       :func:`field_fluctuation` (``nanoflux/dipole_checks.py``)
 =====================================  ===========================================
 
 ``import nanoflux`` imports numpy only; plotting and the notebook runner load on demand.
@@ -29,6 +32,18 @@ from .claims import (
     power_law_exponent,
 )
 from .constants import ELEMENTARY_CHARGE, PLANCK, VACUUM_PERMEABILITY
+from .dipole_checks import (
+    DivergenceResidual,
+    FieldFluctuation,
+    GridField,
+    SphereFlux,
+    divergence_residual,
+    field_fluctuation,
+    field_on_grid,
+    grid_divergence,
+    net_flux_through_sphere,
+)
+from .dipoles import BOHR_MAGNETON, COINCIDENCE_RTOL, dipole_field, sample_dipoles, sample_radius
 from .flux import (
     CONVENTIONS,
     critical_area,
@@ -44,6 +59,9 @@ from .meanfield import TableRow, critical_radius_mean_field, dipoles_in_sphere, 
 __version__ = "0.1.0"
 
 __all__ = [
+    "BOHR_MAGNETON", "COINCIDENCE_RTOL", "DivergenceResidual", "FieldFluctuation", "GridField", "SphereFlux",
+    "dipole_field", "divergence_residual", "field_fluctuation", "field_on_grid", "grid_divergence",
+    "net_flux_through_sphere", "sample_dipoles", "sample_radius",
     "CLAIMS", "CONVENTIONS", "Claim", "ClaimResult", "ELEMENTARY_CHARGE", "MATERIALS", "Material",
     "PLANCK", "TableRow", "VACUUM_PERMEABILITY", "check_claims", "critical_area", "critical_radius",
     "critical_radius_mean_field", "dipoles_in_sphere", "field_for_radius", "flux_quanta",

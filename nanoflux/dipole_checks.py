@@ -1,0 +1,276 @@
+"""Checks on the summed dipole field: div B = 0, zero net flux through closed surfaces, and
+the 1/sqrt(N) spread of the field of N random dipoles.
+
+SI units throughout: B in T, lengths in m, flux in Wb, divergence in T/m.
+"""
+from __future__ import annotations
+
+from typing import NamedTuple
+
+import numpy as np
+
+from . import _validate as v
+from .constants import PAPER_DENSITY_PER_M3, VACUUM_PERMEABILITY
+from .dipoles import (
+    BOHR_MAGNETON,
+    _count,
+    _dipoles,
+    _generator,
+    _vectors,
+    dipole_field,
+    sample_dipoles,
+    sample_radius,
+)
+
+
+def _positive(value, name: str, unit: str) -> float:
+    """A single positive finite number as a float."""
+    arr = v.positive_finite(value, name, unit)
+    if arr.ndim != 0:
+        raise ValueError(f"{name} must be a single number, in {unit}; got {value!r}")
+    return float(arr)
+
+
+def _point(value, name: str) -> np.ndarray:
+    """A single point (3,) in m as a float array."""
+    arr, single, _ = _vectors(value, name, "m")
+    if not single:
+        raise ValueError(f"{name} must be one point of shape (3,), in m; got shape {np.shape(value)}")
+    return arr[0]
+
+
+# --------------------------------------------------------------------------- div B on a grid
+class GridField(NamedTuple):
+    """B on a regular grid: axes ``x``, ``y``, ``z`` (each (n,), m) and components (n, n, n) in T.
+
+    Component arrays are indexed [i, j, k] <-> (x[i], y[j], z[k]).
+    """
+
+    x: np.ndarray
+    y: np.ndarray
+    z: np.ndarray
+    Bx: np.ndarray
+    By: np.ndarray
+    Bz: np.ndarray
+    step: float
+
+
+def field_on_grid(positions, moments, center, half_width, step) -> GridField:
+    """The summed dipole field on the cubic grid center + step * (i, j, k), |i|, |j|, |k| <= K.
+
+    K = round(half_width / step) >= 2, so the grid spans +-K step (half_width rounded to a whole
+    number of steps) with n = 2K + 1 points per axis. ``center`` (3,), ``half_width`` and ``step``
+    in m. Raises ValueError (from :func:`nanoflux.dipoles.dipole_field`) if a grid point sits on
+    a dipole. Memory grows as n^3.
+    """
+    c = _point(center, "center")
+    h = _positive(half_width, "half_width", "m")
+    s = _positive(step, "step", "m")
+    K = int(round(h / s))
+    if K < 2:
+        raise ValueError(
+            f"half_width must be at least 2 steps (5 grid points per axis); "
+            f"got half_width={h!r} m with step={s!r} m"
+        )
+    offsets = s * np.arange(-K, K + 1)
+    x, y, z = c[0] + offsets, c[1] + offsets, c[2] + offsets
+    X, Y, Z = np.meshgrid(x, y, z, indexing="ij")
+    B = dipole_field(np.stack([X.ravel(), Y.ravel(), Z.ravel()], axis=1), positions, moments)
+    shape = X.shape
+    return GridField(x, y, z, B[:, 0].reshape(shape), B[:, 1].reshape(shape), B[:, 2].reshape(shape), s)
+
+
+def _diagonal_derivatives(Bx, By, Bz, step):
+    """dBx/dx, dBy/dy, dBz/dz (T/m) by second-order finite differences (numpy.gradient, edge_order=2)."""
+    arrays = [v.as_real_array(b, name) for b, name in ((Bx, "Bx"), (By, "By"), (Bz, "Bz"))]
+    for b, name in zip(arrays, ("Bx", "By", "Bz")):
+        if b.ndim != 3 or min(b.shape) < 3:
+            raise ValueError(f"{name} must be a 3-D array with at least 3 points per axis; got shape {b.shape}")
+        if b.shape != arrays[0].shape:
+            raise ValueError(f"{name} must have the shape of Bx, {arrays[0].shape}; got shape {b.shape}")
+        if not np.isfinite(b).all():
+            raise ValueError(f"{name} must be finite, in T; got a non-finite value")
+    s = _positive(step, "step", "m")
+    return tuple(np.gradient(b, s, axis=axis, edge_order=2) for axis, b in enumerate(arrays))
+
+
+def grid_divergence(Bx, By, Bz, step) -> np.ndarray:
+    """div B = dBx/dx + dBy/dy + dBz/dz in T/m of a field sampled on a regular grid of ``step`` (m).
+
+    Components (n_x, n_y, n_z) in T indexed [i, j, k] <-> (x, y, z), as :class:`GridField`.
+    Central differences inside and second-order one-sided ones at the faces (numpy.gradient
+    with edge_order=2), so for a smooth field the result is O(step^2) where div B = 0.
+    """
+    gx, gy, gz = _diagonal_derivatives(Bx, By, Bz, step)
+    return gx + gy + gz
+
+
+def _nearest_distance(points: np.ndarray, positions: np.ndarray) -> np.ndarray:
+    """Distance (m) from each point to its nearest dipole, in bounded memory."""
+    nearest = np.full(len(points), np.inf)
+    step = 256
+    for p0 in range(0, len(points), step):
+        p = points[p0:p0 + step]
+        for d0 in range(0, len(positions), step):
+            d = p[:, None, :] - positions[None, d0:d0 + step, :]
+            np.minimum(nearest[p0:p0 + step], np.einsum("ijk,ijk->ij", d, d).min(axis=1),
+                       out=nearest[p0:p0 + step])
+    return np.sqrt(nearest)
+
+
+class DivergenceResidual(NamedTuple):
+    """How far a finite-difference div B is from zero on a grid.
+
+    ``max_abs_div`` (T/m) and ``derivative_scale`` (T/m) are maxima over the kept grid points of
+    |div B| and of |dBx/dx| + |dBy/dy| + |dBz/dz|; ``relative`` is their ratio, the divergence
+    measured against the terms that cancel in it. ``n_points`` grid points were kept.
+    """
+
+    step: float
+    max_abs_div: float
+    derivative_scale: float
+    relative: float
+    n_points: int
+
+
+def divergence_residual(positions, moments, center, half_width, step, min_distance) -> DivergenceResidual:
+    """div B of the summed dipole field on a grid (:func:`field_on_grid`), away from the dipoles.
+
+    Grid points closer than ``min_distance`` (m) to any dipole are left out: the field is
+    singular there and no finite difference resolves it. The exact divergence is zero, so what
+    remains is the finite-difference error, O(step^2): halving ``step`` divides ``relative`` by
+    about 4.
+
+    Keep ``min_distance`` fixed (in m) when comparing steps. Tying it to the step
+    (k step) lets the kept points approach the dipoles as the step shrinks; the error at a
+    point a distance d from a dipole is of relative order (step / d)^2, so ``relative`` would
+    then stay near 1/k^2 instead of shrinking.
+    """
+    pos, mom, _ = _dipoles(positions, moments)
+    r_min = _positive(min_distance, "min_distance", "m")
+    grid = field_on_grid(pos, mom, center, half_width, step)
+    gx, gy, gz = _diagonal_derivatives(grid.Bx, grid.By, grid.Bz, grid.step)
+    X, Y, Z = np.meshgrid(grid.x, grid.y, grid.z, indexing="ij")
+    keep = _nearest_distance(np.stack([X.ravel(), Y.ravel(), Z.ravel()], axis=1), pos) >= r_min
+    keep = keep.reshape(X.shape)
+    if not keep.any():
+        raise ValueError(
+            f"min_distance must leave some grid points away from the dipoles; got {r_min!r} m, "
+            f"which excludes all {keep.size} points"
+        )
+    div = np.abs(gx + gy + gz)[keep].max()
+    scale = (np.abs(gx) + np.abs(gy) + np.abs(gz))[keep].max()
+    return DivergenceResidual(grid.step, float(div), float(scale), float(div / scale), int(keep.sum()))
+
+
+# --------------------------------------------------------------------------- flux through a sphere
+class SphereFlux(NamedTuple):
+    """Flux of B through a closed sphere: ``net`` = closed-surface integral of B . n dA (Wb),
+    ``absolute`` = that of |B . n| (Wb), and ``relative`` = |net| / absolute."""
+
+    net: float
+    absolute: float
+    relative: float
+
+
+def net_flux_through_sphere(positions, moments, center, radius, n_theta=64, n_phi=128) -> SphereFlux:
+    """Net flux of the summed dipole field through the sphere |r - center| = radius, by quadrature.
+
+    Gauss-Legendre in cos(theta) (``n_theta`` nodes) times the trapezoidal rule in phi (``n_phi``
+    equally spaced nodes), in Wb; zero exactly (Gauss's law for B: dipoles carry no monopole),
+    whether the dipoles are inside or outside. The rule integrates spherical harmonics up to
+    degree 2 n_theta - 1 exactly, so for a dipole at distance d from the centre the error falls as
+    (d / radius)^(2 n_theta) inside and (radius / d)^(2 n_theta) outside: about 1e-12 of the
+    absolute flux at d / radius = 0.8 or 1.25 with the defaults. Dipoles near the surface need
+    more nodes; one on the surface (within 1e-12 of the radius) raises ValueError.
+    """
+    pos, mom, _ = _dipoles(positions, moments)
+    c = _point(center, "center")
+    R = _positive(radius, "radius", "m")
+    n_t, n_p = _count(n_theta, "n_theta"), _count(n_phi, "n_phi")
+    dist = np.sqrt(np.einsum("ij,ij->i", pos - c, pos - c))
+    on = np.flatnonzero(np.abs(dist - R) <= 1e-12 * R)
+    if on.size:
+        i = int(on[0])
+        raise ValueError(
+            f"positions must keep off the sphere's surface, where the flux integrand is singular; "
+            f"got positions[{i}] = {pos[i].tolist()!r} at {dist[i]!r} m from the centre, radius {R!r} m"
+        )
+    u, w = np.polynomial.legendre.leggauss(n_t)  # u = cos(theta)
+    phi = 2.0 * np.pi * np.arange(n_p) / n_p
+    sin_t = np.sqrt((1.0 - u) * (1.0 + u))
+    normals = np.stack(
+        [np.outer(sin_t, np.cos(phi)), np.outer(sin_t, np.sin(phi)), np.outer(u, np.ones(n_p))], axis=-1
+    ).reshape(-1, 3)
+    B = dipole_field(c + R * normals, pos, mom)
+    weights = np.repeat(w, n_p) * (2.0 * np.pi / n_p) * R * R  # dA = R^2 d(cos theta) d(phi)
+    Bn = np.einsum("ij,ij->i", B, normals)
+    net = float(weights @ Bn)
+    absolute = float(weights @ np.abs(Bn))
+    return SphereFlux(net, absolute, abs(net) / absolute if absolute > 0 else 0.0)
+
+
+# --------------------------------------------------------------------------- fluctuations
+class FieldFluctuation(NamedTuple):
+    """Spread of B_z at a probe over random configurations, one entry per N (arrays).
+
+    ``mean`` and ``std`` (T, sample std with ddof=1) of B_z over the configurations;
+    ``relative`` = std / |mean|; ``scale`` = mu0 n m (T), the field scale of the fully aligned
+    medium (magnetization n m), the same for every N; ``std_over_scale`` = std / scale.
+    """
+
+    N: np.ndarray
+    mean: np.ndarray
+    std: np.ndarray
+    relative: np.ndarray
+    scale: float
+    std_over_scale: np.ndarray
+
+
+def field_fluctuation(N_values, n=None, *, n_configs=200, probe_distance=2.0, aligned=True,
+                      moment=BOHR_MAGNETON, rng) -> FieldFluctuation:
+    """How the field of N random dipoles spreads over configurations as N grows.
+
+    For each N, ``n_configs`` samples of :func:`nanoflux.dipoles.sample_dipoles` (N dipoles
+    uniform in the sphere of mean-field radius R = (3N/(4 pi n))^(1/3), ``n`` in m^-3, default
+    1e23) give B_z at the probe (0, 0, probe_distance R), on the axis at a fixed multiple of R.
+
+    Why this shows 1/sqrt(N): outside the sphere (probe_distance > 1) each dipole adds a
+    bounded term of size ~ mu0 m / R^3. The N terms are independent, so the mean is N times
+    one term and the std sqrt(N) times one term's. With R^3 proportional to N, the mean is
+    independent of N (for aligned moments it is the field of the total moment N m at the centre,
+    2 mu0 n m / (3 probe_distance^3)) and the std falls as 1/sqrt(N): std/|mean| ~ N^(-1/2).
+    With random orientations the mean is zero; use ``std_over_scale``, which also falls as
+    N^(-1/2). Inside the sphere (e.g. the centre, probe_distance = 0) dipoles come arbitrarily
+    close to the probe, one term's variance is infinite, and no 1/sqrt(N) law holds.
+
+    ``rng`` (an int seed or a Generator) drives all samples in order, so a seed fixes the result.
+    """
+    Ns = np.atleast_1d(v.as_real_array(N_values, "N_values"))
+    if Ns.ndim != 1:
+        raise ValueError(f"N_values must be a number or a one-dimensional sequence; got shape {Ns.shape}")
+    Ns = v.whole_number_at_least_one(Ns, "N_values").astype(int)
+    configs = _count(n_configs, "n_configs")
+    if configs < 2:
+        raise ValueError(f"n_configs must be at least 2 for a spread; got {n_configs!r}")
+    kappa = v.as_real_array(probe_distance, "probe_distance")
+    if kappa.ndim != 0 or not (np.isfinite(kappa) and kappa >= 0):
+        raise ValueError(
+            f"probe_distance must be a single finite number >= 0, in units of the sphere radius; "
+            f"got {probe_distance!r}"
+        )
+    density = PAPER_DENSITY_PER_M3 if n is None else _positive(n, "n", "m^-3")
+    m = _positive(moment, "moment", "A m^2")
+    gen = _generator(rng)
+    mean, std = np.empty(len(Ns)), np.empty(len(Ns))
+    for k, N in enumerate(Ns):
+        probe = np.array([0.0, 0.0, float(kappa) * sample_radius(N, density)])
+        Bz = np.empty(configs)
+        for c in range(configs):
+            pos, mom = sample_dipoles(N, density, aligned=aligned, moment=m, rng=gen)
+            Bz[c] = dipole_field(probe, pos, mom)[2]
+        mean[k], std[k] = Bz.mean(), Bz.std(ddof=1)
+    scale = VACUUM_PERMEABILITY.value * density * m
+    with np.errstate(divide="ignore"):
+        relative = std / np.abs(mean)
+    return FieldFluctuation(Ns, mean, std, relative, scale, std / scale)
