@@ -40,7 +40,6 @@ STYLE = {
     "savefig.dpi": 150,
     "svg.hashsalt": "nanoflux",
     "svg.fonttype": "path",
-    "pdf.fonttype": 42,
     "path.simplify": False,
 }
 
@@ -187,6 +186,100 @@ def figure2(B_range_tesla=(0.01, 1.0), N_range=(1, 10000), n_per_m3=PAPER_DENSIT
     return fig
 
 
+# -- the classroom explorer (notebook 07) ----------------------------------------------------------
+
+class ExplorerPlot:
+    """Figure 2's chart with one movable point per curve: the live view of notebook 07's explorer.
+
+    Built once over fixed axes: ``B_limits`` in T along the bottom, ``N_limits`` dipoles along the
+    top, and radii in nm over a range that holds both curves for every allowed B, N, n (``n_limits``,
+    m^-3) and convention, so the axes never jump while a student moves a control. The paper's printed
+    values (25.7 nm at 1 T; Table I) stay marked as in :func:`figure2`.
+
+    :meth:`show` moves the curves, the two points, their dotted radius levels and the readout in
+    place and redraws only those (blitting onto the Agg canvas over a stored background of the
+    axes, ticks and legend). A full draw (saving, or displaying the figure) draws everything.
+    """
+
+    def __init__(self, B_limits, N_limits, n_limits, samples: int = 120):
+        from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+        self.B = np.geomspace(*B_limits, samples)
+        self.N = np.unique(np.round(np.geomspace(*N_limits, samples)))
+        low = min(critical_radius(B_limits[1], "h/2e"), critical_radius_mean_field(N_limits[0], n_limits[1]))
+        high = max(critical_radius(B_limits[0], "h/e"), critical_radius_mean_field(N_limits[1], n_limits[0]))
+        ones_B, ones_N = np.ones_like(self.B), np.ones_like(self.N)
+        with style():
+            fig = Figure(figsize=(6.4, 5.2))
+            FigureCanvasAgg(fig)
+            ax = fig.subplots()
+            ax.set_xscale("log")
+            ax.set_yscale("log")
+            top = ax.twiny()
+            top.set_xscale("log")
+            self.flux_curve, = ax.plot(self.B, ones_B, color=BLUE, lw=2,
+                                       label="flux quantization, Eq. 4: r_c \u221d B^(-1/2)")
+            self.flux_level = ax.axhline(1.0, color=BLUE, lw=1, ls=":", zorder=1)
+            self.flux_point, = ax.plot([1.0], [1.0], "o", color=BLUE, ms=8, zorder=6, clip_on=False, label="your B")
+            ax.plot([1.0], [25.7], "o", mfc="white", mec=BLUE, mew=1.5, ms=7, zorder=5,
+                    label="printed: 25.7 nm at 1 T (h/2e)")
+            self.mean_curve, = top.plot(self.N, ones_N, color=RED, lw=2, label="mean field: r_c \u221d N^(1/3)")
+            self.mean_level = top.axhline(1.0, color=RED, lw=1, ls=":", zorder=1)
+            self.mean_point, = top.plot([1.0], [1.0], "s", color=RED, ms=8, zorder=6, clip_on=False, label="your N")
+            top.plot(list(PAPER_TABLE_ONE_NM), list(PAPER_TABLE_ONE_NM.values()), "s", mfc="white", mec=RED,
+                     mew=1.5, ms=7, zorder=5, label="printed: Table I (n = 1e23 m\u207b\u00b3)")
+            ax.set_xlim(*B_limits)
+            top.set_xlim(*N_limits)
+            ax.set_ylim(low * 1e9 / 2, high * 1e9 * 2)
+            ax.set_xlabel("internal flux density B [T]", color=BLUE)
+            ax.set_ylabel("critical radius r_c [nm]")
+            ax.tick_params(axis="x", colors=BLUE)
+            top.set_xlabel("number of dipoles N", color=RED)
+            top.tick_params(axis="x", colors=RED)
+            top.grid(False)
+            top.spines["top"].set_visible(True)
+            h1, l1 = ax.get_legend_handles_labels()
+            h2, l2 = top.get_legend_handles_labels()
+            fig.legend(h1 + h2, l1 + l2, loc="lower center", ncol=2, fontsize=8)
+            self.readout = fig.text(0.5, 0.985, "", ha="center", va="top", fontsize=10)
+            fig.subplots_adjust(left=0.12, right=0.96, top=0.79, bottom=0.25)
+        self.figure, self.ax, self.top = fig, ax, top
+        self.moving = (self.flux_level, self.mean_level, self.flux_curve, self.mean_curve,
+                       self.flux_point, self.mean_point, self.readout)
+        self._background = None
+
+    def show(self, B_tesla, N, n_per_m3, convention, r_flux, r_mean, heading="") -> None:
+        """Redraw for these values: ``r_flux`` (Eq. 4) and ``r_mean`` (the mean-field radius) in nm
+        are the radii at B_tesla and N; the curves are recomputed for ``convention`` and ``n_per_m3``."""
+        self.flux_curve.set_ydata(critical_radius(self.B, convention) * 1e9)
+        self.mean_curve.set_ydata(critical_radius_mean_field(self.N, n_per_m3) * 1e9)
+        self.flux_point.set_data([B_tesla], [r_flux])
+        self.mean_point.set_data([N], [r_mean])
+        self.flux_level.set_ydata([r_flux, r_flux])
+        self.mean_level.set_ydata([r_mean, r_mean])
+        self.readout.set_text(f"{heading}\nr_c = {r_flux:.4g} nm (flux, Eq. 4)   "
+                              f"r_c = {r_mean:.4g} nm (mean field, N = {int(N):d})")
+        canvas = self.figure.canvas
+        if self._background is None:
+            self.draw_background()
+        canvas.restore_region(self._background)
+        for artist in self.moving:
+            self.figure.draw_artist(artist)
+
+    def draw_background(self) -> None:
+        """Full draw of everything that does not move (axes, ticks, legend, printed values), kept
+        for :meth:`show` to draw the moving parts over; needed once, and again only after a resize."""
+        for artist in self.moving:
+            artist.set_visible(False)
+        try:
+            with style():
+                self.figure.canvas.draw()
+            self._background = self.figure.canvas.copy_from_bbox(self.figure.bbox)
+        finally:
+            for artist in self.moving:
+                artist.set_visible(True)
+
+
 # -- saving -------------------------------------------------------------------------------------
 
 def provenance(notebook: str, parameters: dict) -> str:
@@ -200,11 +293,32 @@ def sha256(path) -> str:
     return hashlib.sha256(Path(path).read_bytes()).hexdigest()
 
 
+def _plain(x, _pos=None) -> str:
+    text = f"{x:g}"
+    if "e" in text:
+        mant, exp = text.split("e")
+        text = f"{mant}e{int(exp)}"
+    return text
+
+
+def plain_log_labels(fig: Figure) -> None:
+    """House style for logarithmic axes: decades labelled as plain numbers (0.01, 1, 1000, 1e5),
+    minor ticks unlabelled. Plain text also renders several times faster than mathtext."""
+    from matplotlib import ticker
+
+    for ax in fig.axes:
+        for axis in (ax.xaxis, ax.yaxis):
+            if axis.get_scale() == "log":
+                axis.set_major_formatter(ticker.FuncFormatter(_plain))
+                axis.set_minor_formatter(ticker.NullFormatter())
+
+
 def save_figure(fig: Figure, output_dir, stem: str, *, notebook: str, parameters: dict) -> dict:
     """Write ``stem``.png/.svg/.pdf into ``output_dir`` deterministically; return {file name: sha256}.
 
     PNG has no Software key, SVG no Date and a fixed hash salt, PDF no CreationDate; each
     carries :func:`provenance` (nanoflux version, notebook, parameters) in its metadata.
+    Logarithmic axes get plain-number labels first (:func:`plain_log_labels`).
     """
     out = Path(output_dir)
     out.mkdir(parents=True, exist_ok=True)
@@ -216,6 +330,7 @@ def save_figure(fig: Figure, output_dir, stem: str, *, notebook: str, parameters
         "pdf": {"CreationDate": None, "ModDate": None, "Creator": f"nanoflux {__version__}",
                 "Title": title, "Subject": text},
     }
+    plain_log_labels(fig)
     written = {}
     with style():
         for fmt in FORMATS:
@@ -230,3 +345,10 @@ def renderer_versions() -> dict:
     from matplotlib import ft2font
 
     return {"matplotlib": matplotlib.__version__, "freetype": ft2font.__freetype_version__}
+
+
+def show_png(path):
+    """Display a saved PNG in a notebook: the exact file written, without rendering the figure again."""
+    from IPython.display import Image
+
+    return Image(filename=str(path))

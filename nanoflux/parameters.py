@@ -113,6 +113,36 @@ def figure2(*, B_range_tesla, N_range, n_per_m3, flux_quantum_convention, output
             "flux_quantum_convention": convention(flux_quantum_convention)}
 
 
+def seed_value(value, name: str = "seed") -> int:
+    """A whole-number seed for numpy.random.default_rng, at least 0."""
+    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < 0:
+        raise TypeError(f"{name} must be a whole number of at least 0; got {value!r}")
+    return int(value)
+
+
+def bounded(value, name: str, unit: str, low: float, high: float) -> float:
+    """A number in [low, high]."""
+    x = positive_number(value, name, unit)
+    if not low <= x <= high:
+        raise ValueError(f"{name} must be between {low:g} and {high:g} ({unit}); got {value!r}")
+    return x
+
+
+def discrete_dipoles(*, N_values, n_per_m3, seed, grid_step_over_radius, n_configs, aligned, output_dir) -> dict:
+    """05_discrete_dipoles: dipole counts (1 to 10^4 each), density, seed, grid step in units of the
+    sphere radius (0.05 to 0.5), configurations for the spread (2 to 5000) and alignment."""
+    _output_dir(output_dir)
+    Ns = whole_list(N_values, "N_values", max_len=8, maximum=10000)
+    configs = n_configs if isinstance(n_configs, (int, np.integer)) and not isinstance(n_configs, bool) else None
+    if configs is None or not 2 <= configs <= 5000:
+        raise ValueError(f"n_configs must be a whole number from 2 to 5000; got {n_configs!r}")
+    if not isinstance(aligned, bool):
+        raise TypeError(f"aligned must be True or False; got {aligned!r}")
+    return {"N_values": Ns, "n_per_m3": positive_number(n_per_m3, "n_per_m3", "m^-3"), "seed": seed_value(seed),
+            "grid_step_over_radius": bounded(grid_step_over_radius, "grid_step_over_radius", "sphere radii", 0.05, 0.5),
+            "n_configs": int(configs), "aligned": aligned}
+
+
 def assumptions(*, materials, flux_quantum_convention, n_per_m3, output_dir) -> dict:
     """06_assumptions: material presets to compare, the convention, and the paper's density in m^-3."""
     _output_dir(output_dir)
@@ -121,11 +151,62 @@ def assumptions(*, materials, flux_quantum_convention, n_per_m3, output_dir) -> 
             "n_per_m3": positive_number(n_per_m3, "n_per_m3", "m^-3")}
 
 
+#: The classroom explorer's ranges (07_classroom_explorer): its axes span them, so every allowed
+#: value is on the chart, and every material preset falls inside them.
+EXPLORER_B_TESLA = (0.01, 10.0)
+EXPLORER_N = (1, 1_000_000)
+EXPLORER_N_PER_M3 = (1e20, 1e30)
+#: "none" means custom: B_tesla and n_per_m3 as given; a preset name replaces both by its values.
+EXPLORER_MATERIALS = ("none", *MATERIALS)
+
+
+def number_in_range(value, name: str, unit: str, limits) -> float:
+    """One finite number within ``limits`` = (low, high), inclusive."""
+    if isinstance(value, int) and not isinstance(value, bool) and abs(value) > 2**53:
+        value = float(value) if abs(value) < 1e308 else float("inf")  # 10**29 is an int numpy can't hold
+    x = positive_number(value, name, unit)
+    low, high = limits
+    if not low <= x <= high:
+        raise ValueError(f"{name} must be between {low:g} and {high:g} {unit}; got {x!r}")
+    return x
+
+
+def whole_number_in_range(value, name: str, limits) -> int:
+    """One whole number within ``limits`` = (low, high), inclusive; True/False and strings refused."""
+    if not v.is_real_number(value) and not isinstance(value, (np.integer, np.floating)):
+        raise TypeError(f"{name} must be a whole number; got {value!r}")
+    n = int(v.whole_number_at_least_one(value, name))
+    low, high = limits
+    if not low <= n <= high:
+        raise ValueError(f"{name} must be between {low:d} and {high:d}; got {n!r}")
+    return n
+
+
+def explorer_values(*, B_tesla, N, n_per_m3, flux_quantum_convention, material) -> dict:
+    """The classroom explorer's five values, checked against its ranges (shared by notebook 07 and
+    :class:`nanoflux.explorer.Explorer`)."""
+    return {"B_tesla": number_in_range(B_tesla, "B_tesla", "T", EXPLORER_B_TESLA),
+            "N": whole_number_in_range(N, "N", EXPLORER_N),
+            "n_per_m3": number_in_range(n_per_m3, "n_per_m3", "m^-3", EXPLORER_N_PER_M3),
+            "flux_quantum_convention": convention(flux_quantum_convention),
+            "material": v.choice(material, "material", EXPLORER_MATERIALS)}
+
+
+def classroom_explorer(*, B_tesla, N, n_per_m3, flux_quantum_convention, material, output_dir) -> dict:
+    """07_classroom_explorer: B in T (0.01 to 10), N (1 to 10^6), n in m^-3 (1e20 to 1e30), the
+    convention and a material preset ("none" or a name from nanoflux.MATERIALS)."""
+    _output_dir(output_dir)
+    return explorer_values(B_tesla=B_tesla, N=N, n_per_m3=n_per_m3,
+                           flux_quantum_convention=flux_quantum_convention, material=material)
+
+
 #: The validator of each notebook, by notebook stem.
 VALIDATORS = {
     "01_flux_quantization": flux_quantization,
     "02_mean_field_table1": mean_field_table,
     "03_figure1": figure1,
     "04_figure2": figure2,
+    "05_discrete_dipoles": discrete_dipoles,
     "06_assumptions": assumptions,
+    "07_classroom_explorer": classroom_explorer,
 }

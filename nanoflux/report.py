@@ -62,13 +62,16 @@ def table_one_text(N=None, n=None, *, material=None) -> str:
 def claims_text(results=None) -> str:
     """The claims ledger with PASS/FAIL per claim, as text."""
     results = check_claims() if results is None else results
-    rows = []
-    for r in results:
-        c = r.claim
-        shown = f"{r.recomputed:.{max(c.decimals, 3) if c.unit else 6}f}"
-        rows.append(("PASS" if r.agrees else "FAIL", c.key, f"{c.printed_text} {c.unit}".strip(),
-                     f"{shown} {c.unit}".strip(), c.where))
-    return _table(("", "claim", "paper", "recomputed", "where in the paper"), rows)
+    return _table(("", "claim", "paper", "recomputed", "where in the paper"), [claim_row(r) for r in results])
+
+
+def claim_row(result) -> tuple[str, str, str, str, str]:
+    """One claim formatted: PASS/FAIL, key, printed value, recomputed value, where in the paper
+    (shared by :func:`claims_text` and the reading site's claims table)."""
+    c = result.claim
+    shown = f"{result.recomputed:.{max(c.decimals, 3) if c.unit else 6}f}"
+    return ("PASS" if result.agrees else "FAIL", c.key, f"{c.printed_text} {c.unit}".strip(),
+            f"{shown} {c.unit}".strip(), c.where)
 
 
 # -- the assumptions notebook (06) -------------------------------------------------------------------
@@ -103,3 +106,33 @@ def criteria_text(rows) -> str:
              dash if r["radius_own_field_nm"] is None else f"{r['radius_own_field_nm']:.2f}",
              dash if r["N_at_own_field"] is None else num(r['N_at_own_field'])) for r in rows]
     return _table(("density", "n [m^-3]", "r_c(1 T) [nm]", "N in it", "r_c(mu0 Ms) [nm]", "N in it"), body)
+
+
+# -- the discrete-dipoles notebook (05) --------------------------------------------------------------
+
+from .dipole_study import ROUND_OFF  # noqa: E402  (relative values below it print as "< 1e-12":
+#                                        round-off digits differ between machines and carry no information)
+
+
+def _tiny(x: float) -> str:
+    return f"< {ROUND_OFF:.0e}" if abs(x) < ROUND_OFF else f"{x:.3e}"
+
+
+def divergence_text(rows) -> str:
+    """The finite-difference divergence at steps h and h/2 (rows from dipole_study.divergence_rows)."""
+    body = [(f"{r['N']:d}", f"{r['step_m'] * 1e9:.3g}", f"{r['relative_h']:.3g}", f"{r['relative_h2']:.3g}",
+             f"{r['ratio']:.2f}") for r in rows]
+    return _table(("N", "h [nm]", "relative div, h", "relative div, h/2", "ratio"), body)
+
+
+def flux_text(rows) -> str:
+    """Relative net flux through the closed spheres (rows from dipole_study.flux_rows)."""
+    body = [(f"{r['N']:d}", _tiny(r["relative_inside"]), _tiny(r["relative_outside"])) for r in rows]
+    return _table(("N", "sphere 2R, all inside", "sphere off-centre, none inside"), body)
+
+
+def fluctuation_text(fluct) -> str:
+    """Mean and spread of B_z at the probe over configurations (a dipole_checks.FieldFluctuation)."""
+    body = [(f"{int(N):d}", f"{m:.4g}", f"{s:.4g}", f"{r:.3g}", f"{r * np.sqrt(N):.3g}")
+            for N, m, s, r in zip(fluct.N, fluct.mean, fluct.std, fluct.relative)]
+    return _table(("N", "mean B_z [T]", "std B_z [T]", "std / |mean|", "x sqrt(N)"), body)

@@ -9,6 +9,7 @@ parameters differ from the paper's defaults must name its own output folder.
 from __future__ import annotations
 
 import ast
+import json
 import os
 import shutil
 import tempfile
@@ -25,6 +26,8 @@ NOTEBOOKS_DIR = ROOT / "notebooks"
 FIGURES_DIR = ROOT / "figures"
 BUILD_DIR = ROOT / "build"
 KERNEL = "python3"
+#: The output type of a live widget; stored notebooks keep only its text form.
+WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
 
 
 class RunError(ValueError):
@@ -39,15 +42,19 @@ def notebooks(folder: Path = NOTEBOOKS_DIR) -> list[Path]:
 
 
 def declared_parameters(path: Path) -> dict:
-    """The names and default values assigned in a notebook's ``parameters``-tagged cell."""
-    import nbformat
+    """The names and default values assigned in a notebook's ``parameters``-tagged cell.
 
-    nb = nbformat.read(str(path), as_version=4)
-    cells = [c for c in nb.cells if c.cell_type == "code" and "parameters" in c.metadata.get("tags", [])]
+    Reads the notebook as plain JSON (no schema validation: this runs before every run and
+    the stored notebooks carry images).
+    """
+    nb = json.loads(Path(path).read_text(encoding="utf-8"))
+    cells = [c for c in nb.get("cells", []) if c.get("cell_type") == "code"
+             and "parameters" in c.get("metadata", {}).get("tags", [])]
     if len(cells) != 1:
         raise RunError(f"{path.name} must have exactly one cell tagged 'parameters'; found {len(cells)}")
+    source = cells[0]["source"]
     declared = {}
-    for node in ast.parse(cells[0].source).body:
+    for node in ast.parse(source if isinstance(source, str) else "".join(source)).body:
         if isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Name):
             declared[node.targets[0].id] = ast.literal_eval(node.value)
     return declared
@@ -172,6 +179,30 @@ def _execute(path: str, executed: str, parameters: dict, cwd: str) -> float:
     return time.perf_counter() - start
 
 
+def previous_durations(folder: Path = BUILD_DIR / "notebooks") -> dict:
+    """Seconds each notebook took in the last canonical run, from papermill's record in its executed copy."""
+    import nbformat
+
+    durations = {}
+    for path in folder.glob("*.ipynb"):
+        try:
+            record = nbformat.read(str(path), as_version=4).metadata.get("papermill", {})
+        except Exception:  # an unreadable old copy only costs the ordering
+            continue
+        if isinstance(record.get("duration"), (int, float)):
+            durations[path.stem] = float(record["duration"])
+    return durations
+
+
+def schedule(job_list: list[Job]) -> list[Job]:
+    """The order to start notebooks in: longest first by the last run's durations when known
+    (so the slowest does not start last), otherwise the later notebooks first, which do more."""
+    durations = previous_durations()
+    if all(job.stem in durations for job in job_list):
+        return sorted(job_list, key=lambda job: -durations[job.stem])
+    return list(reversed(job_list))
+
+
 def describe_failure(stem: str, exc: BaseException) -> str:
     """One line naming the notebook, the cell and the error."""
     cell = getattr(exc, "cell_index", None)
@@ -182,12 +213,14 @@ def describe_failure(stem: str, exc: BaseException) -> str:
 
 
 def clean_notebook(path: Path):
-    """An executed notebook as it is stored: no injected cell, no timing or papermill metadata."""
+    """An executed notebook as it is stored: no injected cell, no timing or papermill metadata, and no
+    widget state (nbclient's ``metadata.widgets`` and widget-view outputs carry random model ids)."""
     import nbformat
 
     nb = nbformat.read(str(path), as_version=4)
     nb.cells = [c for c in nb.cells if "injected-parameters" not in c.metadata.get("tags", [])]
     nb.metadata.pop("papermill", None)
+    nb.metadata.pop("widgets", None)
     nb.metadata.get("language_info", {}).pop("version", None)
     count = 0
     for cell in nb.cells:
@@ -199,6 +232,7 @@ def clean_notebook(path: Path):
             for out in cell.outputs:
                 if "execution_count" in out:
                     out["execution_count"] = count
+                out.get("data", {}).pop(WIDGET_VIEW, None)
     return nb
 
 
@@ -235,7 +269,7 @@ def run(only=(), assignments=(), out=None, jobs=None, echo=print, folder: Path =
             futures = {
                 pool.submit(_execute, str(job.path), str(staging / "executed" / job.path.name),
                             {**job.parameters, "output_dir": str(staging / "figures")}, str(folder)): job
-                for job in job_list
+                for job in schedule(job_list)
             }
             for done, future in enumerate(as_completed(futures), 1):
                 job = futures[future]

@@ -23,6 +23,10 @@ def other_run(tmp_path_factory):
     code = runner.run(out=out, echo=lambda line: None, only=["03"], assignments=[
         "B_tesla=0.37", "radii_over_critical=[3.3, 1.0, 0.2, 0.9]", "flux_quantum_convention=h/e"])
     assert code == 0
+    # Notebook 05 declares N_values with its own bounds; a small, quick configuration.
+    code = runner.run(out=out, echo=lambda line: None, only=["05"], assignments=[
+        "N_values=[2, 30]", "seed=5", "grid_step_over_radius=0.25", "n_configs=20", "aligned=False"])
+    assert code == 0
     return out
 
 
@@ -87,6 +91,22 @@ def test_06_tables_match_the_module(other_run):
     assert res["field"][0]["radius_nm"] == pytest.approx(nf.critical_radius(material="Ni", convention="h/e") * 1e9)
     assert all(c["agrees"] for c in res["claims"])
     assert len(res["files"]) == 12
+
+
+def test_05_matches_the_module(other_run):
+    from nanoflux import dipole_study
+
+    doc = load(other_run, "05_discrete_dipoles")
+    assert doc["parameters"]["N_values"] == [2, 30] and doc["parameters"]["aligned"] is False
+    # witness: the same seeded study recomputed here, in this process
+    again = dipole_study.samples([2, 30], 1e23, seed=5, aligned=False)
+    rows = dipole_study.divergence_rows(again, 0.25)
+    for got, want in zip(doc["results"]["divergence"], rows):
+        assert got["relative_h"] == pytest.approx(want["relative_h"], rel=1e-9)
+    fluct = nf.field_fluctuation([2, 30], 1e23, n_configs=20, aligned=False, rng=5)
+    assert doc["results"]["fluctuation"]["std_T"] == pytest.approx(list(fluct.std), rel=1e-9)
+    assert all(r["relative_inside"] < 1e-12 for r in doc["results"]["flux"])
+    assert len(doc["results"]["files"]) == 6
 
 
 def test_executed_copies_keep_the_injected_parameters(other_run):
