@@ -69,6 +69,20 @@ def _cmd_reproduce(args) -> int:
         return USAGE_ERROR
 
 
+def _cmd_site(args) -> int:
+    from .site import SiteError, build_site
+
+    try:
+        files = build_site(args.out)
+    except (SiteError, OSError) as exc:
+        sys.stderr.write(f"nanoflux site: error: {exc}\n")
+        return USAGE_ERROR
+    index = next(f for f in files if f.name == "index.html")
+    pages = sum(f.suffix == ".html" for f in files) - 1
+    print(f"wrote {pages} notebook page(s), the figures and the claims table; open {index}")
+    return 0
+
+
 def _positive_int(text: str) -> int:
     try:
         value = int(text)
@@ -131,6 +145,13 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--jobs", "-j", type=_positive_int, metavar="N",
                    help="notebooks run at once (default: the number of cores)")
     p.set_defaults(func=_cmd_reproduce)
+
+    p = sub.add_parser("site", help="render the executed notebooks, figures and claims as a static HTML site",
+                       description="Render the stored notebooks (with their outputs from the last "
+                                   "`nanoflux reproduce`) to HTML pages, with an index listing them, the two "
+                                   "figures and the claims table. The pages load nothing from the network.")
+    p.add_argument("--out", metavar="DIR", help="folder to write the site into (default: build/site)")
+    p.set_defaults(func=_cmd_site)
     return parser
 
 

@@ -1,0 +1,160 @@
+"""Short exercises for students (notebook 07), each answer checked against the module's own formulas.
+
+>>> from nanoflux import exercises
+>>> print(exercises.check("ex2", 100))          # doctest: +ELLIPSIS
+ex2: not yet. ...
+>>> exercises.check("ex2", 10).correct
+True
+
+Every expected value is computed by :mod:`nanoflux.flux` or :mod:`nanoflux.meanfield`, never typed in;
+an answer is right when it lies within the exercise's stated relative tolerance of that value.
+A wrong answer gets a hint (a specific one when it matches a common mistake), never the answer.
+"""
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from types import MappingProxyType
+from typing import Callable
+
+from . import _validate as v
+from .constants import PAPER_DENSITY_PER_M3
+from .flux import critical_radius
+from .materials import get_material
+from .meanfield import critical_radius_mean_field, dipoles_in_sphere
+
+
+@dataclass(frozen=True)
+class Exercise:
+    """One question: its text, the unit of the answer, how to compute the expected value, the
+    relative tolerance, a general hint, and common mistakes as (factor on the answer, hint)."""
+
+    key: str
+    question: str
+    unit: str
+    expected: Callable[[], float]
+    rel_tol: float
+    hint: str
+    mistakes: tuple[tuple[Callable[[], float], str], ...] = ()
+
+    def prompt(self) -> str:
+        """The question with its unit and tolerance, as a student reads it."""
+        unit = f" in {self.unit}" if self.unit else ""
+        return f"{self.key}: {self.question} (answer{unit}, within {_percent(self.rel_tol)})"
+
+
+@dataclass(frozen=True)
+class CheckResult:
+    """The outcome of :func:`check`: ``correct``, and a ``message`` (printing the result shows it)."""
+
+    exercise: str
+    answer: float
+    correct: bool
+    message: str
+
+    def __str__(self) -> str:
+        return self.message
+
+
+def _ratio(a: float, b: float) -> float:
+    return a / b
+
+
+def _percent(rel_tol: float) -> str:
+    return f"{rel_tol * 100:g}%"
+
+
+EXERCISES = MappingProxyType({e.key: e for e in (
+    Exercise(
+        "ex1",
+        "What is the flux-quantum critical radius r_c at B = 0.5 T, with the paper's Phi0 = h/2e?",
+        "nm", lambda: critical_radius(0.5, "h/2e") * 1e9, 0.01,
+        "use Eq. 4, r_c = sqrt(Phi0 / (pi B)) with Phi0 = h/2e = 2.068e-15 Wb, and give the result in nm "
+        "(1 nm = 1e-9 m). Halving B does not double r_c.",
+        ((lambda: critical_radius(0.5, "h/2e"), "that is the radius in metres; the answer is asked in nm."),
+         (lambda: critical_radius(1.0, "h/2e") * 1e9 * 2, "r_c is not proportional to 1/B: it goes as B^(-1/2)."),
+         (lambda: critical_radius(1.0, "h/2e") * 1e9, "that is the paper's value at 1 T, not at 0.5 T.")),
+    ),
+    Exercise(
+        "ex2",
+        "The internal field B is made 100 times weaker. By what factor does the flux-quantum radius grow?",
+        "", lambda: _ratio(critical_radius(0.01), critical_radius(1.0)), 0.01,
+        "Eq. 4 makes r_c proportional to B^(-1/2); what is 100^(1/2)?",
+        ((lambda: 100.0, "r_c does not grow in proportion to 1/B: look at the power of B in Eq. 4."),
+         (lambda: 0.1, "a weaker field needs a larger particle, so the factor is above 1.")),
+    ),
+    Exercise(
+        "ex3",
+        "Iron has about n = 8.491e28 atoms per m^3 (nanoflux.MATERIALS['Fe']). What is the mean-field "
+        "radius of a sphere holding one atom (N = 1)?",
+        "nm", lambda: critical_radius_mean_field(1, material="Fe") * 1e9, 0.01,
+        "use r_c = (3 N / (4 pi n))^(1/3) with n in m^-3, then convert metres to nm. Compare with the "
+        "paper's 13.4 nm at n = 1e23 m^-3: the density is a million times larger.",
+        ((lambda: critical_radius_mean_field(1, PAPER_DENSITY_PER_M3) * 1e9,
+          "that is the paper's value at n = 1e23 m^-3; use iron's density."),
+         (lambda: critical_radius_mean_field(1, get_material("Fe").n_per_m3 * 1e-6) * 1e9,
+          "that treats 8.491e28 as a density per cm^3; it is per m^3 (1 m^3 = 1e6 cm^3)."),
+         (lambda: critical_radius_mean_field(1, material="Fe"),
+          "that is the radius in metres; the answer is asked in nm.")),
+    ),
+    Exercise(
+        "ex4",
+        "At the paper's density n = 1e23 m^-3, how many dipoles on average does a sphere hold whose radius "
+        "is the flux-quantum radius at 1 T (h/2e)? (Not rounded.)",
+        "", lambda: dipoles_in_sphere(critical_radius(1.0), PAPER_DENSITY_PER_M3), 0.02,
+        "the mean number in a sphere is (4/3) pi r^3 n, with r = r_c(1 T) = 25.66 nm in metres.",
+        ((lambda: dipoles_in_sphere(critical_radius(1.0) * 1e9, PAPER_DENSITY_PER_M3),
+          "that takes r in nm; with n in m^-3 the radius must be in metres."),
+         (lambda: 1.0, "r_c(1 T) is the size for one flux quantum, not for one dipole: compute (4/3) pi r^3 n.")),
+    ),
+    Exercise(
+        "ex5",
+        "If the flux quantum were h/e instead of h/2e, by what factor would every flux-quantum radius change?",
+        "", lambda: _ratio(critical_radius(1.0, "h/e"), critical_radius(1.0, "h/2e")), 0.005,
+        "h/e is twice h/2e, and r_c goes as the square root of Phi0 (Eq. 4).",
+        ((lambda: 2.0, "Phi0 doubles, but r_c depends on its square root."),
+         (lambda: 0.5, "a larger flux quantum needs a larger area, so the radius grows."),
+         (lambda: 1 / math.sqrt(2), "a larger flux quantum needs a larger area, so the radius grows.")),
+    ),
+)})
+"""The exercises by key, "ex1" to "ex5", in the order notebook 07 asks them."""
+
+
+def expected(exercise: str) -> float:
+    """The value an exercise expects, computed by the module (for teachers and tests)."""
+    return float(_exercise(exercise).expected())
+
+
+def _exercise(key) -> Exercise:
+    return EXERCISES[v.choice(key, "exercise", EXERCISES)]
+
+
+def _close(a: float, b: float, rel_tol: float) -> bool:
+    return math.isclose(a, b, rel_tol=rel_tol, abs_tol=0.0)
+
+
+def check(exercise: str, answer) -> CheckResult:
+    """Check a student's ``answer`` to ``exercise`` ("ex1" ... "ex5"); return a :class:`CheckResult`.
+
+    Right when within the exercise's relative tolerance of the module's value. ``answer`` must be a
+    real number (TypeError otherwise, e.g. for text or None) and finite (ValueError otherwise); an
+    unknown exercise is a ValueError listing the known ones.
+    """
+    ex = _exercise(exercise)
+    if not v.is_real_number(answer):
+        kind = type(answer).__name__
+        extra = " (type it without quotes)" if isinstance(answer, str) else ""
+        raise TypeError(f"answer must be a real number{extra}; got {answer!r} of type {kind}")
+    value = float(answer)
+    if not math.isfinite(value):
+        raise ValueError(f"answer must be a finite number; got {answer!r}")
+    target = ex.expected()
+    unit = f" {ex.unit}" if ex.unit else ""
+    if _close(value, target, ex.rel_tol):
+        return CheckResult(ex.key, value, True, f"{ex.key}: right. {value:.4g}{unit} is within "
+                                                f"{_percent(ex.rel_tol)} of {target:.4g}{unit}.")
+    for wrong, why in ex.mistakes:
+        if _close(value, wrong(), max(ex.rel_tol, 1e-3)):
+            return CheckResult(ex.key, value, False, f"{ex.key}: not yet. {value:.4g}{unit}: {why}")
+    return CheckResult(ex.key, value, False, f"{ex.key}: not yet. {value:.4g}{unit} is not within "
+                                             f"{_percent(ex.rel_tol)} of the expected value. Hint: {ex.hint}")

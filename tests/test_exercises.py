@@ -1,0 +1,86 @@
+"""nanoflux.exercises.check: right and wrong answers, the hints, the tolerances and bad input."""
+import math
+import re
+
+import numpy as np
+import pytest
+
+import nanoflux as nf
+from nanoflux import exercises
+
+# witness: each expected value from an independent route, the paper's printed numbers or exact algebra
+INDEPENDENT = {
+    "ex1": 25.656 * math.sqrt(2),                     # r_c(0.5 T) = sqrt(2) r_c(1 T), Eq. 4
+    "ex2": 10.0,                                      # 100^(1/2)
+    "ex3": 13.365 * (1e23 / 8.491e28) ** (1 / 3),     # Table I's N = 1 radius scaled by n^(-1/3)
+    "ex4": (25.656 / 13.365) ** 3,                    # N = (r / r_c(N=1))^3 at the paper's density
+    "ex5": math.sqrt(2),                              # sqrt(h/e / (h/2e))
+}
+
+
+def test_there_are_three_to_five_exercises_with_stated_tolerances():
+    assert 3 <= len(exercises.EXERCISES) <= 5
+    for key, ex in exercises.EXERCISES.items():
+        assert ex.key == key and 0 < ex.rel_tol <= 0.05
+        assert "within" in ex.prompt() and key in ex.prompt()
+
+
+@pytest.mark.parametrize("key", list(INDEPENDENT))
+def test_expected_values_agree_with_an_independent_route(key):
+    assert exercises.expected(key) == pytest.approx(INDEPENDENT[key], rel=2e-4)
+
+
+@pytest.mark.parametrize("key", list(exercises.EXERCISES))
+def test_the_expected_value_and_anything_within_tolerance_is_right(key):
+    ex = exercises.EXERCISES[key]
+    target = exercises.expected(key)
+    for answer in (target, target * (1 + 0.9 * ex.rel_tol), target * (1 - 0.9 * ex.rel_tol)):
+        result = exercises.check(key, answer)
+        assert result.correct is True
+        assert str(result) == result.message and result.message.startswith(f"{key}: right.")
+
+
+@pytest.mark.parametrize("key", list(exercises.EXERCISES))
+def test_outside_tolerance_is_wrong_with_a_hint_but_not_the_answer(key):
+    ex = exercises.EXERCISES[key]
+    target = exercises.expected(key)
+    result = exercises.check(key, target * (1 + 1.5 * ex.rel_tol))
+    assert result.correct is False
+    assert result.message.startswith(f"{key}: not yet.") and "Hint:" in result.message
+    hint = result.message.split("Hint:", 1)[1]
+    assert not re.search(rf"(?<![\d.]){re.escape(f'{target:.4g}')}(?![\d.])", hint), hint
+
+
+@pytest.mark.parametrize("key, answer, words", [
+    ("ex1", nf.critical_radius(0.5), "in metres"),                 # forgot to convert to nm
+    ("ex1", 2 * nf.critical_radius(1.0) * 1e9, "B^(-1/2)"),        # took r_c proportional to 1/B
+    ("ex2", 100, "power of B"),
+    ("ex3", 13.365, "paper's value"),
+    ("ex3", nf.critical_radius_mean_field(1, 8.491e22) * 1e9, "per cm^3"),
+    ("ex4", 1, "one flux quantum"),
+    ("ex5", 2, "square root"),
+])
+def test_common_mistakes_get_their_own_hint(key, answer, words):
+    result = exercises.check(key, answer)
+    assert not result.correct and words in result.message
+
+
+def test_numpy_numbers_and_integers_are_answers():
+    assert exercises.check("ex2", np.int64(10)).correct
+    assert exercises.check("ex5", np.float32(1.4142)).correct
+
+
+@pytest.mark.parametrize("exercise, answer, error, words", [
+    ("ex1", "36.3", TypeError, "answer must be a real number (type it without quotes); got '36.3' of type str"),
+    ("ex1", None, TypeError, "answer must be a real number; got None"),
+    ("ex1", True, TypeError, "answer must be a real number; got True"),
+    ("ex1", [36.3], TypeError, "answer must be a real number; got [36.3]"),
+    ("ex1", 1j, TypeError, "answer must be a real number; got 1j"),
+    ("ex1", float("nan"), ValueError, "answer must be a finite number; got nan"),
+    ("ex1", float("inf"), ValueError, "answer must be a finite number; got inf"),
+    ("ex9", 1.0, ValueError, "exercise must be one of 'ex1', 'ex2', 'ex3', 'ex4', 'ex5'; got 'ex9'"),
+    (1, 1.0, ValueError, "exercise must be one of"),
+])
+def test_bad_input_is_refused_clearly(exercise, answer, error, words):
+    with pytest.raises(error, match=re.escape(words)):
+        exercises.check(exercise, answer)

@@ -1,0 +1,217 @@
+"""Notebook 07's classroom explorer: its validator, the Explorer state and redraw, the widget wiring,
+the stored notebook's widget-free outputs, and a papermill run checked against the module."""
+import json
+import re
+import subprocess
+import sys
+
+import nbformat
+import numpy as np
+import pytest
+
+import nanoflux as nf
+from nanoflux import explorer, parameters, runner
+
+DEFAULTS = dict(B_tesla=1.0, N=1, n_per_m3=1e23, flux_quantum_convention="h/2e", material="none",
+                output_dir="../figures")
+
+
+# -- the validator ------------------------------------------------------------------------------------
+
+def test_validator_is_registered_and_accepts_the_declared_defaults():
+    declared = runner.declared_parameters(runner.NOTEBOOKS_DIR / "07_classroom_explorer.ipynb")
+    assert declared == DEFAULTS
+    assert parameters.VALIDATORS["07_classroom_explorer"] is parameters.classroom_explorer
+    assert parameters.classroom_explorer(**declared) == {k: v for k, v in DEFAULTS.items() if k != "output_dir"}
+
+
+@pytest.mark.parametrize("change, error, words", [
+    ({"B_tesla": 20.0}, ValueError, "B_tesla must be between 0.01 and 10 T; got 20.0"),
+    ({"B_tesla": 0.0}, ValueError, "B_tesla must be positive and finite, in T; got 0.0"),
+    ({"B_tesla": "1"}, TypeError, "B_tesla must be a number (in T); got '1'"),
+    ({"N": 0}, ValueError, "N must be a whole number of at least 1; got 0.0"),
+    ({"N": 2.5}, ValueError, "N must be a whole number of at least 1; got 2.5"),
+    ({"N": True}, TypeError, "N must be a whole number; got True"),
+    ({"N": 2_000_000}, ValueError, "N must be between 1 and 1000000; got 2000000"),
+    ({"n_per_m3": 1e31}, ValueError, "n_per_m3 must be between 1e+20 and 1e+30 m^-3; got 1e+31"),
+    ({"flux_quantum_convention": "h/3e"}, ValueError, "flux_quantum_convention must be one of 'h/2e', 'h/e'"),
+    ({"material": "Gd"}, ValueError, "material must be one of 'none', 'Fe', 'Co', 'Ni', 'Fe3O4'; got 'Gd'"),
+    ({"output_dir": ""}, TypeError, "output_dir must be a non-empty string"),
+])
+def test_validator_refuses_with_a_clear_message(change, error, words):
+    with pytest.raises(error, match=re.escape(words)):
+        parameters.classroom_explorer(**{**DEFAULTS, **change})
+
+
+def test_validator_takes_a_large_integer_density_and_numpy_numbers():
+    # witness: 10**29 does not fit numpy's int64; it is the same density as 1e29
+    got = parameters.classroom_explorer(**{**DEFAULTS, "n_per_m3": 10**29, "N": np.int64(8), "B_tesla": np.float64(2)})
+    assert got["n_per_m3"] == 1e29 and got["N"] == 8 and type(got["N"]) is int and got["B_tesla"] == 2.0
+
+
+def test_runner_refuses_a_bad_value_for_07_before_any_kernel():
+    with pytest.raises(runner.RunError, match=r"07_classroom_explorer: N must be between 1 and 1000000"):
+        runner.plan(only=["07"], assignments=["N=5000000"])
+
+
+# -- the Explorer: state and compute ----------------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def ex():
+    return explorer.Explorer()
+
+
+def test_defaults_give_the_papers_two_radii(ex):
+    # witness: the paper's printed values, 25.7 nm at 1 T (Eq. 4) and 13.4 nm for one dipole (Table I)
+    ex.update(**{k: v for k, v in DEFAULTS.items() if k != "output_dir"})
+    assert ex.state.flux_radius_nm == pytest.approx(25.656, abs=5e-4)
+    assert ex.state.mean_field_radius_nm == pytest.approx(13.365, abs=5e-4)
+    text = ex.state.text()
+    assert "25.6556 nm" in text and "13.3650 nm" in text and "custom values" in text
+
+
+@pytest.mark.parametrize("name", list(nf.MATERIALS))
+def test_a_material_sets_B_and_n(ex, name):
+    # witness: the module's own functions given the material preset by name
+    state = ex.update(material=name, N=10)
+    preset = nf.get_material(name)
+    assert (state.B_tesla, state.n_per_m3) == (preset.mu0Ms_tesla, preset.n_per_m3)
+    assert state.flux_radius_nm == pytest.approx(nf.critical_radius(material=name) * 1e9, rel=1e-14)
+    assert state.mean_field_radius_nm == pytest.approx(nf.critical_radius_mean_field(10, material=name) * 1e9,
+                                                       rel=1e-14)
+    assert name in state.text()
+
+
+def test_moving_B_or_n_by_hand_returns_to_custom(ex):
+    ex.update(material="Ni")
+    assert ex.update(N=5).material == "Ni"  # N is not a property of the material
+    assert ex.update(flux_quantum_convention="h/e").material == "Ni"
+    state = ex.update(B_tesla=0.3)
+    assert state.material == "none" and state.B_tesla == 0.3 and state.n_per_m3 == nf.MATERIALS["Ni"].n_per_m3
+    ex.update(material="Co")
+    assert ex.update(n_per_m3=1e25).material == "none"
+
+
+def test_bad_update_changes_nothing(ex):
+    before = ex.update(B_tesla=2.0, material="none")
+    with pytest.raises(ValueError, match="B_tesla must be between"):
+        ex.update(B_tesla=50.0)
+    with pytest.raises(TypeError, match="update takes B_tesla, N, n_per_m3, flux_quantum_convention, material; got B"):
+        ex.update(B=1.0)
+    assert ex.state == before
+
+
+def test_redraw_moves_the_artists_to_the_module_values(ex):
+    # witness: Eq. 4 and the mean-field formula on the plot's own sample points
+    state = ex.update(B_tesla=0.2, N=300, n_per_m3=5e26, flux_quantum_convention="h/e", material="none")
+    plot = ex.plot
+    np.testing.assert_allclose(plot.flux_curve.get_ydata(), nf.critical_radius(plot.B, "h/e") * 1e9, rtol=1e-14)
+    np.testing.assert_allclose(plot.mean_curve.get_ydata(), nf.critical_radius_mean_field(plot.N, 5e26) * 1e9,
+                               rtol=1e-14)
+    assert list(plot.flux_point.get_xdata()) == [0.2] and list(plot.mean_point.get_xdata()) == [300]
+    assert plot.flux_point.get_ydata()[0] == state.flux_radius_nm
+    assert f"{state.mean_field_radius_nm:.4g} nm" in plot.readout.get_text()
+
+
+def test_every_allowed_value_fits_inside_the_fixed_y_axis(ex):
+    # witness: the extreme radii the validator allows, from the module
+    low, high = ex.plot.ax.get_ylim()
+    extremes = [nf.critical_radius(10.0, "h/2e"), nf.critical_radius(0.01, "h/e"),
+                nf.critical_radius_mean_field(1, 1e30), nf.critical_radius_mean_field(1_000_000, 1e20)]
+    assert all(low < r * 1e9 < high for r in extremes)
+
+
+def test_update_redraws_without_a_full_draw(ex, monkeypatch):
+    # witness: the canvas's full draw is never called by update, only the moving artists are drawn
+    calls = []
+    monkeypatch.setattr(ex.figure.canvas, "draw", lambda *a, **k: calls.append(1))
+    ex.update(B_tesla=0.7)
+    ex.update(material="Fe")
+    assert calls == []
+
+
+def test_png_is_the_current_canvas(ex):
+    from io import BytesIO
+
+    from PIL import Image
+
+    ex.update(B_tesla=1.0, material="none")
+    png = ex.png()
+    image = Image.open(BytesIO(png))
+    assert png[:8] == b"\x89PNG\r\n\x1a\n" and image.size == ex.figure.canvas.get_width_height()
+    ex.update(B_tesla=0.05)
+    assert ex.png() != png
+
+
+# -- the widget wiring -------------------------------------------------------------------------------
+
+def test_widgets_drive_the_explorer_and_show_its_values():
+    pytest.importorskip("ipywidgets")
+    app = explorer.ExplorerApp()
+    app.material.value = "Fe"
+    assert app.explorer.state.material == "Fe"
+    assert app.B.value == nf.MATERIALS["Fe"].mu0Ms_tesla and app.n.value == nf.MATERIALS["Fe"].n_per_m3
+    assert "Fe preset" in app.radii.value
+    app.B.value = app.B.value * 1.001  # a slider rounding the preset's B: still Fe
+    assert app.explorer.state.material == "Fe"
+    app.B.value = 0.5
+    assert app.explorer.state.material == "none" and app.material.value == "none"
+    app.N.value = 999.6
+    assert app.explorer.state.N == 1000
+    before = app.image.value
+    app.convention.value = "h/e"
+    assert app.explorer.state.flux_quantum_convention == "h/e" and app.image.value != before
+    bundle = app._repr_mimebundle_()
+    assert bundle["text/plain"] == explorer.STATIC_TEXT and runner.WIDGET_VIEW in bundle
+
+
+def test_import_nanoflux_loads_neither_matplotlib_nor_ipywidgets():
+    code = ("import sys, nanoflux, nanoflux.exercises, nanoflux.parameters; "
+            "print(sorted(m for m in ('matplotlib', 'ipywidgets', 'papermill') if m in sys.modules))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.strip() == "[]"
+
+
+# -- the stored notebook and the runner's cleaning -----------------------------------------------------
+
+def test_clean_notebook_drops_widget_state_and_views(tmp_path):
+    # witness: a hand-made executed notebook carrying what nbclient stores for a widget
+    nb = nbformat.v4.new_notebook()
+    nb.metadata["widgets"] = {"application/vnd.jupyter.widget-state+json": {"state": {"abc123": {}}}}
+    cell = nbformat.v4.new_code_cell("app", execution_count=1)
+    cell.outputs = [nbformat.v4.new_output("execute_result", execution_count=1, data={
+        "text/plain": "placeholder", runner.WIDGET_VIEW: {"model_id": "abc123", "version_major": 2}})]
+    nb.cells = [cell]
+    path = tmp_path / "nb.ipynb"
+    nbformat.write(nb, str(path))
+    clean = runner.clean_notebook(path)
+    assert "widgets" not in clean.metadata
+    assert dict(clean.cells[0].outputs[0].data) == {"text/plain": "placeholder"}
+
+
+def test_stored_07_has_no_widget_state_and_shows_its_results():
+    nb = nbformat.read(str(runner.NOTEBOOKS_DIR / "07_classroom_explorer.ipynb"), as_version=4)
+    assert "widgets" not in nb.metadata
+    outputs = [o for c in nb.cells if c.cell_type == "code" for o in c.outputs]
+    assert not any(runner.WIDGET_VIEW in o.get("data", {}) for o in outputs)
+    assert any(o.get("data", {}).get("text/plain") == explorer.STATIC_TEXT for o in outputs)
+    assert any("image/png" in o.get("data", {}) for o in outputs)
+    text = "".join(o.get("text", "") for o in outputs)
+    assert "25.6556 nm" in text and "13.3650 nm" in text
+    assert "ex1: not yet." in text and "ex1: right." in text
+    assert [c.id for c in nb.cells] == [f"cell-{i:02d}" for i in range(len(nb.cells))]
+
+
+def test_07_run_with_a_material_matches_the_module(tmp_path):
+    # witness: the module's functions at iron's preset, against what the notebook wrote
+    pytest.importorskip("papermill")
+    code = runner.run(out=tmp_path, only=["07"], echo=lambda line: None,
+                      assignments=["material=Fe", "N=1000", "flux_quantum_convention=h/e"])
+    assert code == 0
+    doc = json.loads((tmp_path / "07_classroom_explorer.json").read_text())
+    assert doc["parameters"]["material"] == "Fe" and doc["parameters"]["N"] == 1000
+    res = doc["results"]
+    assert res["B_tesla"] == nf.MATERIALS["Fe"].mu0Ms_tesla and res["n_per_m3"] == nf.MATERIALS["Fe"].n_per_m3
+    assert res["flux_radius_nm"] == pytest.approx(nf.critical_radius(material="Fe", convention="h/e") * 1e9, rel=1e-14)
+    assert res["mean_field_radius_nm"] == pytest.approx(nf.critical_radius_mean_field(1000, material="Fe") * 1e9,
+                                                        rel=1e-14)
