@@ -37,30 +37,25 @@ def timed(cmd: list[str], repeat: int) -> float:
 
 
 PLAIN = r'''
-import tempfile, time
-start = time.perf_counter()
-import nanoflux as nf
-from nanoflux import figures, notebook, parameters, runner
+import contextlib, io, json, sys, tempfile
+from pathlib import Path
+from nanoflux import runner
 out = tempfile.mkdtemp()
 for path in runner.notebooks():
-    declared = runner.declared_parameters(path)
-    params = parameters.VALIDATORS[path.stem](**declared)
-    if path.stem.startswith("01"):
-        for B in params["B_tesla"]:
-            nf.critical_area(B), nf.critical_radius(B)
-        nf.flux_exponent()
-    elif path.stem.startswith("02"):
-        nf.table_one(params["N_values"], params["n_per_m3"]); nf.mean_field_exponent()
-    elif path.stem.startswith("03"):
-        figures.save_figure(figures.figure1(params["B_tesla"], params["radii_over_critical"]), out, "fig1",
-                            notebook=path.stem, parameters=params)
-    elif path.stem.startswith("04"):
-        figures.save_figure(figures.figure2(params["B_range_tesla"], params["N_range"], params["n_per_m3"]),
-                            out, "fig2", notebook=path.stem, parameters=params)
-    else:
-        print("not in the plain baseline:", path.stem)
-notebook.write_results(out, "bench", {}, [])
+    cells = json.loads(path.read_text())["cells"]
+    namespace = {"__name__": "__main__"}
+    for cell in cells:
+        if cell["cell_type"] != "code":
+            continue
+        source = "".join(cell["source"])
+        source = "\n".join(line for line in source.splitlines() if not line.lstrip().startswith("%"))
+        with contextlib.redirect_stdout(io.StringIO()):
+            exec(compile(source, f"{path.name}", "exec"), namespace)
+        if "parameters" in cell.get("metadata", {}).get("tags", []):
+            namespace["output_dir"] = out
 '''
+"""The notebooks' own code cells, executed in order in one plain Python process (no kernel,
+no papermill, no nbformat): the same computations and files, without the notebook machinery."""
 
 
 def main() -> None:
@@ -79,7 +74,6 @@ def main() -> None:
     print(f"{'same computations, one plain process':<40s} {plain:7.2f} s")
     print(f"{'concurrency speed-up (jobs 1 / jobs N)':<40s} {one / many:7.2f} x")
     print(f"{'notebook machinery cost (jobs N / plain)':<40s} {many / plain:7.2f} x")
-    print("note: notebooks 05-07 do more than the plain process times here; their engines have their own benchmarks")
     if args.tests:
         start = time.perf_counter()
         subprocess.run([sys.executable, "-m", "pytest", "-q"], cwd=ROOT, check=True,

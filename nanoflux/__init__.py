@@ -20,6 +20,11 @@ div B, closed-surface flux, 1/sqrt(N)  :func:`divergence_residual`, :func:`net_f
                                        :func:`field_fluctuation` (``nanoflux/dipole_checks.py``)
 =====================================  ===========================================
 
+Around them: ``figures`` (Figures 1-2 and the deterministic save), ``assumptions`` and
+``assumption_plots`` (notebook 06), ``dipole_study`` and ``dipole_plots`` (notebook 05),
+``explorer`` and ``exercises`` (notebook 07), ``parameters`` (each notebook's validator),
+``runner`` (``nanoflux reproduce``), ``site`` (``nanoflux site``), ``cli``.
+
 ``import nanoflux`` imports numpy only; plotting and the notebook runner load on demand.
 """
 from .claims import (
