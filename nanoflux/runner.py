@@ -175,7 +175,7 @@ def _execute(path: str, executed: str, parameters: dict, cwd: str) -> float:
 
     start = time.perf_counter()
     papermill.execute_notebook(path, executed, parameters=parameters, kernel_name=KERNEL, cwd=cwd,
-                               progress_bar=False, log_output=False)
+                               progress_bar=False, log_output=False, request_save_on_cell_execute=False)
     return time.perf_counter() - start
 
 
