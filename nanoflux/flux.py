@@ -10,7 +10,7 @@ import numpy as np
 
 from . import _validate as v
 from .constants import ELEMENTARY_CHARGE, PLANCK
-from .materials import get_material
+from .materials import MATERIALS, get_material
 
 #: Flux-quantum conventions: the charge (in units of e) of the carrier that quantizes flux.
 #: "h/2e" is the superconducting flux quantum used by the paper (Eq. 2); "h/e" the single-electron one.
@@ -33,7 +33,8 @@ def _field(B, material) -> np.ndarray:
     if material is not None:
         if B is not None:
             raise ValueError(
-                f"give either B or material, not both; got B={B!r} and material={material!r}"
+                f"give either B or material (one of {', '.join(repr(k) for k in MATERIALS)}), not both; "
+                f"got B={B!r} and material={material!r}"
             )
         return np.asarray(get_material(material).mu0Ms_tesla)
     if B is None:

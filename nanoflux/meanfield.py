@@ -17,7 +17,7 @@ from .constants import (
     PAPER_TABLE_ONE_N,
     PAPER_TABLE_ONE_NM,
 )
-from .materials import get_material
+from .materials import MATERIALS, get_material
 
 
 def _density(n, material) -> np.ndarray:
@@ -25,7 +25,8 @@ def _density(n, material) -> np.ndarray:
     if material is not None:
         if n is not None:
             raise ValueError(
-                f"give either n or material, not both; got n={n!r} and material={material!r}"
+                f"give either n or material (one of {', '.join(repr(k) for k in MATERIALS)}), not both; "
+                f"got n={n!r} and material={material!r}"
             )
         return np.asarray(get_material(material).n_per_m3)
     if n is None:

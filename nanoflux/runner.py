@@ -248,6 +248,9 @@ def run(only=(), assignments=(), out=None, jobs=None, echo=print, folder: Path =
     if non_canonical and out is None:
         raise RunError("--out DIR is required when a parameter differs from the paper's defaults "
                        f"(changed in: {', '.join(non_canonical)}); figures/ holds only the canonical run")
+    if non_canonical and Path(out).resolve() == FIGURES_DIR.resolve():
+        raise RunError(f"--out must not be figures/ when a parameter differs from the paper's defaults "
+                       f"(changed in: {', '.join(non_canonical)}); got {out}")
     jobs = jobs or os.cpu_count() or 1
     if not isinstance(jobs, int) or jobs < 1:
         raise RunError(f"--jobs must be a whole number of at least 1; got {jobs!r}")

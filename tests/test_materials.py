@@ -44,7 +44,7 @@ def test_mean_field_with_a_material():
 
 
 def test_number_and_material_together_is_an_error():
-    with pytest.raises(ValueError, match="either B or material"):
+    with pytest.raises(ValueError, match=r"either B or material \(one of 'Fe', 'Co', 'Ni', 'Fe3O4'\), not both"):
         nf.critical_radius(1.0, material="Fe")
     with pytest.raises(ValueError, match="either n or material"):
         nf.critical_radius_mean_field(1, 1e23, material="Fe")

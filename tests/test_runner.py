@@ -111,6 +111,8 @@ def test_cli_refusals_start_no_kernel_and_write_nothing(capsys, tmp_path):
     err = capsys.readouterr().err
     assert "the parameters are:" in err and len(err.strip().splitlines()) == 1
     assert main(["reproduce", "--set", "output_dir=/tmp/x"]) == 2
+    assert main(["reproduce", "--set", "n_per_m3=1e24", "--out", str(runner.FIGURES_DIR)]) == 2
+    assert "--out must not be figures/" in capsys.readouterr().err
     assert not (tmp_path / "o").exists()
     assert tree_digest(runner.FIGURES_DIR) == before
 
