@@ -7,6 +7,7 @@ from __future__ import annotations
 import numpy as np
 from matplotlib.figure import Figure
 
+from ._format import num
 from .assumptions import PAPER_FIELD_TESLA
 from .constants import PAPER_DENSITY_PER_M3, PAPER_TABLE_ONE_NM
 from .figures import BLUE, GREY, INK, RED, style
@@ -42,13 +43,13 @@ def density_figure(materials, n_paper=PAPER_DENSITY_PER_M3) -> Figure:
         fig, ax = _axes("Table I at the paper's and at real densities", "number of dipoles N",
                         "mean-field radius r_c [nm]")
         ax.loglog(_N, critical_radius_mean_field(_N, n_paper) * 1e9, color=RED, lw=2,
-                  label=f"paper, n = {n_paper:.3g} m\u207b\u00b3".replace("e+", "e"))
+                  label=f"paper, n = {num(n_paper, 3)} m\u207b\u00b3")
         ax.plot(list(PAPER_TABLE_ONE_NM), list(PAPER_TABLE_ONE_NM.values()), "s", mfc="white", mec=RED,
                 label="printed Table I")
         for name in materials:
             n = get_material(name).n_per_m3
             ax.loglog(_N, critical_radius_mean_field(_N, n) * 1e9, color=MATERIAL_COLORS[name], lw=1.5,
-                      label=f"{name}, n = {n:.4g} m\u207b\u00b3".replace("e+", "e"))
+                      label=f"{name}, n = {num(n)} m\u207b\u00b3")
         return _finish(fig, ax)
 
 
@@ -89,7 +90,7 @@ def criteria_figure(materials, convention="h/2e", n_paper=PAPER_DENSITY_PER_M3) 
                         "dipoles in a sphere of radius r_c(B)")
         r = critical_radius(_B, convention)
         ax.loglog(_B, dipoles_in_sphere(r, n_paper), color=RED, lw=2,
-                  label=f"paper's n = {n_paper:.3g} m\u207b\u00b3".replace("e+", "e"))
+                  label=f"paper's n = {num(n_paper, 3)} m\u207b\u00b3")
         for name in materials:
             m = get_material(name)
             ax.loglog(_B, dipoles_in_sphere(r, m.n_per_m3), color=MATERIAL_COLORS[name], lw=1.5, label=name)

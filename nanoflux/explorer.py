@@ -20,6 +20,7 @@ import io
 import math
 from dataclasses import asdict, dataclass
 
+from ._format import num
 from .flux import critical_radius
 from .materials import get_material
 from .meanfield import critical_radius_mean_field
@@ -45,9 +46,9 @@ class ExplorerState:
     def heading(self) -> str:
         """One line naming where B and n come from."""
         if self.material == "none":
-            return (f"custom: B = {self.B_tesla:.4g} T, n = {_sci(self.n_per_m3)} m\u207b\u00b3, "
+            return (f"custom: B = {self.B_tesla:.4g} T, n = {num(self.n_per_m3)} m\u207b\u00b3, "
                     f"\u03a6\u2080 = {self.flux_quantum_convention}")
-        return (f"{self.material}: B = \u03bc\u2080Ms = {self.B_tesla:.4g} T, n = {_sci(self.n_per_m3)} m\u207b\u00b3, "
+        return (f"{self.material}: B = \u03bc\u2080Ms = {self.B_tesla:.4g} T, n = {num(self.n_per_m3)} m\u207b\u00b3, "
                 f"\u03a6\u2080 = {self.flux_quantum_convention}")
 
     def text(self) -> str:
@@ -59,18 +60,13 @@ class ExplorerState:
             f"source: {source}",
             f"flux quantization (Eq. 4), Phi0 = {self.flux_quantum_convention}, B = {self.B_tesla:.4g} T:",
             f"    r_c = sqrt(Phi0 / (pi B))     = {self.flux_radius_nm:10.4f} nm",
-            f"mean field (Table I's formula), N = {self.N:d} {dipoles}, n = {_sci(self.n_per_m3)} m^-3:",
+            f"mean field (Table I's formula), N = {self.N:d} {dipoles}, n = {num(self.n_per_m3)} m^-3:",
             f"    r_c = (3 N / (4 pi n))^(1/3) = {self.mean_field_radius_nm:10.4f} nm",
             f"ratio flux / mean field: {self.flux_radius_nm / self.mean_field_radius_nm:.4g}",
         ])
 
     def as_dict(self) -> dict:
         return asdict(self)
-
-
-def _sci(x: float) -> str:
-    """Compact number: 1e+23 -> 1e23."""
-    return f"{x:.4g}".replace("e+", "e")
 
 
 def compute(*, B_tesla, N, n_per_m3, flux_quantum_convention, material) -> ExplorerState:

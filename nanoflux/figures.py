@@ -21,6 +21,7 @@ from matplotlib.patches import Circle, FancyArrowPatch
 
 from . import __version__
 from . import _validate as v
+from ._format import num
 from .constants import PAPER_DENSITY_PER_M3, PAPER_TABLE_ONE_NM
 from .flux import critical_radius, flux_quanta, whole_flux_quanta
 from .meanfield import critical_radius_mean_field
@@ -52,11 +53,6 @@ FORMATS = ("png", "svg", "pdf")
 def style():
     """Context manager applying the house style."""
     return matplotlib.rc_context(STYLE)
-
-
-def _sci(x: float) -> str:
-    """Compact number: 1e+23 -> 1e23."""
-    return f"{x:.4g}".replace("e+", "e")
 
 
 # -- Figure 1 -----------------------------------------------------------------------------------
@@ -162,7 +158,7 @@ def figure2(B_range_tesla=(0.01, 1.0), N_range=(1, 10000), n_per_m3=PAPER_DENSIT
         ax.tick_params(axis="x", colors=BLUE)
         top = ax.twiny()
         top.loglog(N_plot, rN, color=RED, lw=2,
-                   label=f"mean field, n = {_sci(n_per_m3)} m\u207b\u00b3: r_c \u221d N^(1/3)")
+                   label=f"mean field, n = {num(n_per_m3)} m\u207b\u00b3: r_c \u221d N^(1/3)")
         top.set_xlabel("number of dipoles N", color=RED)
         top.tick_params(axis="x", colors=RED)
         top.grid(False)
@@ -293,14 +289,6 @@ def sha256(path) -> str:
     return hashlib.sha256(Path(path).read_bytes()).hexdigest()
 
 
-def _plain(x, _pos=None) -> str:
-    text = f"{x:g}"
-    if "e" in text:
-        mant, exp = text.split("e")
-        text = f"{mant}e{int(exp)}"
-    return text
-
-
 def plain_log_labels(fig: Figure) -> None:
     """House style for logarithmic axes: decades labelled as plain numbers (0.01, 1, 1000, 1e5),
     minor ticks unlabelled. Plain text also renders several times faster than mathtext."""
@@ -309,7 +297,7 @@ def plain_log_labels(fig: Figure) -> None:
     for ax in fig.axes:
         for axis in (ax.xaxis, ax.yaxis):
             if axis.get_scale() == "log":
-                axis.set_major_formatter(ticker.FuncFormatter(_plain))
+                axis.set_major_formatter(ticker.FuncFormatter(lambda x, _pos: num(x, 6)))
                 axis.set_minor_formatter(ticker.NullFormatter())
 
 

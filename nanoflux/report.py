@@ -7,19 +7,11 @@ from __future__ import annotations
 import numpy as np
 
 from . import _validate as v
+from ._format import num
 from .claims import check_claims
 from .flux import critical_area, critical_radius, flux_quantum
 from .materials import get_material
 from .meanfield import table_one
-
-
-def num(x: float, digits: int = 4) -> str:
-    """A number in ``digits`` significant figures, exponent without '+' or leading zeros (4.06e5)."""
-    text = f"{x:.{digits}g}"
-    if "e" in text:
-        mant, exp = text.split("e")
-        text = f"{mant}e{int(exp)}"
-    return text
 
 
 def _table(header, rows) -> str:
