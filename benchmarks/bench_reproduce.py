@@ -36,6 +36,8 @@ def timed(cmd: list[str], repeat: int) -> float:
     return statistics.median(times)
 
 
+# The notebooks' own code cells, executed in order in one plain Python process (no kernel,
+# no papermill, no nbformat): the same computations and files, without the notebook machinery.
 PLAIN = r'''
 import contextlib, io, json, sys, tempfile
 from pathlib import Path
@@ -54,8 +56,6 @@ for path in runner.notebooks():
         if "parameters" in cell.get("metadata", {}).get("tags", []):
             namespace["output_dir"] = out
 '''
-"""The notebooks' own code cells, executed in order in one plain Python process (no kernel,
-no papermill, no nbformat): the same computations and files, without the notebook machinery."""
 
 
 def main() -> None:

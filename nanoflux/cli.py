@@ -8,6 +8,7 @@ import argparse
 import sys
 
 from . import __version__
+from .constants import PAPER_DENSITY_PER_M3
 
 USAGE_ERROR = 2
 
@@ -42,7 +43,7 @@ def _cmd_table(args) -> int:
 
     text = table_one_text(args.dipoles, args.density, material=args.material)
     where = (f"the density of {args.material}" if args.material
-             else f"n = {1e23 if args.density is None else args.density:.4g} m^-3")
+             else f"n = {PAPER_DENSITY_PER_M3 if args.density is None else args.density:.4g} m^-3")
     print(f"Table I, r_c = (3N / (4 pi n))^(1/3) at {where}")
     print(text)
     return 0

@@ -12,7 +12,7 @@ from typing import NamedTuple
 import numpy as np
 
 from .dipole_checks import divergence_residual, net_flux_through_sphere
-from .dipoles import sample_dipoles
+from .dipoles import sample_dipoles, sample_radius
 
 #: Relative values below this are double-precision round-off (as in nanoflux.report).
 ROUND_OFF = 1e-12
@@ -33,7 +33,7 @@ def samples(N_values, n, *, seed: int, aligned: bool = True) -> list[Sample]:
     out = []
     for N in N_values:
         pos, mom = sample_dipoles(N, n, aligned=aligned, rng=rng)
-        radius = float(np.cbrt(3.0 * N / (4.0 * np.pi * n)))
+        radius = sample_radius(N, n)
         out.append(Sample(int(N), radius, pos, mom))
     return out
 

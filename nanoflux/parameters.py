@@ -27,11 +27,9 @@ def _sequence(value, name: str) -> list:
     return list(value)
 
 
-def positive_list(value, name: str, unit: str, *, length=None, max_len: int = 50) -> list[float]:
-    """A non-empty list of positive finite numbers (exactly ``length`` of them when given)."""
+def positive_list(value, name: str, unit: str, *, max_len: int = 50) -> list[float]:
+    """A non-empty list of at most ``max_len`` positive finite numbers."""
     items = _sequence(value, name)
-    if length is not None and len(items) != length:
-        raise ValueError(f"{name} must hold exactly {length} values; got {len(items)}: {value!r}")
     if not 1 <= len(items) <= max_len:
         raise ValueError(f"{name} must hold 1 to {max_len} values; got {len(items)}")
     return [float(x) for x in v.positive_finite(items, name, unit)]
