@@ -26,6 +26,12 @@ NOTEBOOKS_DIR = ROOT / "notebooks"
 FIGURES_DIR = ROOT / "figures"
 BUILD_DIR = ROOT / "build"
 KERNEL = "python3"
+#: The environment every notebook kernel runs in. NumPy picks its float64 cbrt, power, exp, sin ...
+#: by CPU: with AVX-512 it uses other implementations than with AVX2, whose results differ in the
+#: last bit, and so do the results JSON and the figures drawn from them. Turning the AVX-512 paths
+#: off gives the same bits on both kinds of x86-64 machine (NumPy 2.4's feature names; a name the
+#: CPU lacks is ignored).
+KERNEL_ENV = {"NPY_DISABLE_CPU_FEATURES": "X86_V4 AVX512_ICL AVX512_SPR"}
 #: The output type of a live widget; stored notebooks keep only its text form.
 WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
 
@@ -173,6 +179,7 @@ def _execute(path: str, executed: str, parameters: dict, cwd: str) -> float:
     """Run one notebook with papermill (in a worker process); return the seconds it took."""
     import papermill
 
+    os.environ.update(KERNEL_ENV)  # this worker's kernels inherit it
     start = time.perf_counter()
     papermill.execute_notebook(path, executed, parameters=parameters, kernel_name=KERNEL, cwd=cwd,
                                progress_bar=False, log_output=False, request_save_on_cell_execute=False)
