@@ -5,12 +5,15 @@ Exit status: 0 success, 1 a check failed (``claims``) or a run failed, 2 bad arg
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 
 from . import __version__
 from .constants import PAPER_DENSITY_PER_M3
 
 USAGE_ERROR = 2
+INTERRUPTED = 130  # 128 + SIGINT, as shells report Ctrl-C
+CLOSED_PIPE = 141  # 128 + SIGPIPE, what a program killed by a closed pipe reports
 
 
 class _Parser(argparse.ArgumentParser):
@@ -61,13 +64,18 @@ def _cmd_claims(args) -> int:
 
 
 def _cmd_reproduce(args) -> int:
-    from .runner import RunError, run
+    from .runner import Interrupted, RunError, run
 
     try:
         return run(only=args.only or (), assignments=args.set or (), out=args.out, jobs=args.jobs)
     except RunError as exc:
         sys.stderr.write(f"nanoflux reproduce: error: {exc}\n")
         return USAGE_ERROR
+    except (Interrupted, KeyboardInterrupt):
+        sys.stderr.write("nanoflux reproduce: interrupted: nothing was written\n")
+        sys.stderr.flush()
+        sys.stdout.flush()
+        os._exit(INTERRUPTED)  # kernels are dead and scratch removed; do not wait for their threads
 
 
 def _cmd_site(args) -> int:
@@ -75,7 +83,7 @@ def _cmd_site(args) -> int:
 
     try:
         files = build_site(args.out)
-    except (SiteError, OSError) as exc:
+    except SiteError as exc:
         sys.stderr.write(f"nanoflux site: error: {exc}\n")
         return USAGE_ERROR
     index = next(f for f in files if f.name == "index.html")
@@ -132,17 +140,19 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=_cmd_claims)
 
     p = sub.add_parser("reproduce", help="run every notebook with papermill and regenerate the figures",
-                       description="Run the numbered notebooks headlessly (several at once), write the "
-                                   "executed copies to build/notebooks/ and refresh figures/ and the stored "
-                                   "notebooks. Nothing is written unless every notebook succeeds.")
+                       description="Run the numbered notebooks headlessly (several at once). With the paper's "
+                                   "defaults, refresh figures/, the stored notebooks and build/notebooks/; with "
+                                   "other values, write to build/runs/<notebook>/<hash>/ or --out. Nothing is "
+                                   "written unless every notebook succeeds; Ctrl-C leaves everything as it was.")
     p.add_argument("--only", nargs="+", metavar="NAME",
                    help="run only these notebooks: a stem, its number (01) or its title (figure2)")
     p.add_argument("--set", action="append", metavar="NAME=VALUE",
                    help="set a parameter in every selected notebook that declares it, typed by that "
                         "declaration, e.g. --set B_tesla=[0.5,2] (repeatable)")
     p.add_argument("--out", metavar="DIR",
-                   help="write figures, results and executed notebooks here instead; required whenever "
-                        "a parameter differs from the paper's defaults")
+                   help="write figures, results and executed notebooks here instead (never the "
+                        "repository, notebooks/ or figures/). Without it, the paper's defaults go to "
+                        "figures/ and other values to build/runs/<notebook>/<hash>/")
     p.add_argument("--jobs", "-j", type=_positive_int, metavar="N",
                    help="notebooks run at once (default: the number of cores)")
     p.set_defaults(func=_cmd_reproduce)
@@ -160,7 +170,23 @@ def main(argv=None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     try:
-        return args.func(args)
+        status = args.func(args)
+        sys.stdout.flush()  # a closed pipe shows here, not at interpreter exit
+        return status
+    except BrokenPipeError:
+        return _stdout_closed()
     except (ValueError, TypeError) as exc:
         sys.stderr.write(f"nanoflux {args.command}: error: {exc}\n")
         return USAGE_ERROR
+    except OSError as exc:
+        from .publish import describe
+
+        sys.stderr.write(f"nanoflux {args.command}: error: {describe(exc, exc.filename or '')}\n")
+        return USAGE_ERROR
+
+
+def _stdout_closed() -> int:
+    """The reader of our output went away (``nanoflux claims | head -1``): stop quietly, as ``cat`` does."""
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, sys.stdout.fileno())  # the final flush at exit must not fail again
+    return CLOSED_PIPE

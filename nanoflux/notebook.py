@@ -1,42 +1,84 @@
-"""Helpers the notebooks call: where to write, the results JSON, and the versions cell.
+"""What a notebook calls to start: its checked parameters, where its results go, and how they are written.
 
-Paths are resolved once here. ``output_dir`` is taken relative to the kernel's working
-directory (the notebooks folder when run by ``nanoflux reproduce``, nbval or Jupyter).
-The environment variable ``NANOFLUX_OUTPUT_DIR``, when set, replaces the default
-``"../figures"`` only; the tests set it so that executing the stored notebooks never
-writes into the committed ``figures/``.
+Each notebook begins with ``run = notebook.start("<stem>", output_dir=output_dir, **parameters)``;
+the parameters are validated (``nanoflux.parameters``), the folder comes from the one output
+rule (``nanoflux.outputs``), and ``run`` saves figures and the results JSON there. A run staged
+by ``nanoflux reproduce`` or by the tests (``NANOFLUX_STAGE_DIR``) writes into the stage and
+reports the destination, which the runner fills once every notebook has succeeded.
 """
 from __future__ import annotations
 
 import json
 import os
 import platform
+from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import __version__
-from .parameters import DEFAULT_OUTPUT_DIR
-
-OUTPUT_ENV = "NANOFLUX_OUTPUT_DIR"
+from . import __version__, outputs
+from .parameters import validate
 
 
-def output_path(output_dir: str) -> Path:
-    """The folder a notebook writes to (created here, by the code that writes)."""
-    if output_dir == DEFAULT_OUTPUT_DIR and os.environ.get(OUTPUT_ENV):
-        output_dir = os.environ[OUTPUT_ENV]
-    path = Path(output_dir)
-    path.mkdir(parents=True, exist_ok=True)
-    return path
+@dataclass
+class Run:
+    """One run of a notebook: its name, validated parameters, destination and the files written."""
+
+    stem: str
+    parameters: dict
+    destination: Path
+    canonical: bool
+    written: list = field(default_factory=list)
+
+    @property
+    def folder(self) -> Path:
+        """Where files are written now: the stage when a runner set one, else the destination."""
+        stage = os.environ.get(outputs.STAGE_ENV)
+        path = Path(stage) if stage else self.destination
+        path.mkdir(parents=True, exist_ok=True)
+        if not stage and not self.canonical:
+            (path / outputs.RUN_MARK).touch()
+        return path
+
+    def where(self) -> str:
+        """One sentence saying where the results go, and why."""
+        if self.canonical and self.destination == outputs.FIGURES_DIR:
+            return "Every parameter has the paper's default: the results go to figures/, the canonical set."
+        return f"The results go to {outputs.shown(self.destination)}, not to figures/: " + (
+            "a folder chosen with output_dir." if not self.destination.is_relative_to(outputs.RUNS_DIR)
+            else "parameters differ from the paper's defaults, and this folder is theirs alone.")
+
+    def save_figure(self, fig, name: str) -> dict:
+        """Save ``fig`` as ``name``.png/.svg/.pdf (nanoflux.figures.save_figure); {file name: sha256}."""
+        from .figures import save_figure
+
+        files = save_figure(fig, self.folder, name, notebook=self.stem, parameters=self.parameters)
+        self.written += [f for f in sorted(files) if f not in self.written]
+        return files
+
+    def show(self, file_name: str):
+        """Display a PNG this run saved: the exact file written."""
+        from .figures import show_png
+
+        return show_png(self.folder / file_name)
+
+    def write_results(self, results) -> str:
+        """Write ``<stem>.json`` (nanoflux version, parameters, results); say what was written where.
+
+        Keys are sorted and floats written by Python's shortest repr, so reruns are byte-identical.
+        """
+        doc = {"nanoflux": __version__, "notebook": self.stem, "parameters": self.parameters, "results": results}
+        path = self.folder / f"{self.stem}.json"
+        path.write_text(json.dumps(doc, indent=2, sort_keys=True, allow_nan=False) + "\n", encoding="utf-8")
+        if path.name not in self.written:
+            self.written.append(path.name)
+        names = ", ".join(self.written[:-1]) + " and " * (len(self.written) > 1) + self.written[-1]
+        return f"wrote {names} to {outputs.shown(self.destination)}"
 
 
-def write_results(output_dir, stem: str, parameters: dict, results) -> str:
-    """Write ``<stem>.json`` (nanoflux version, parameters, results); return its file name.
-
-    Keys are sorted and floats written by Python's shortest repr, so reruns are byte-identical.
-    """
-    path = output_path(str(output_dir)) / f"{stem}.json"
-    doc = {"nanoflux": __version__, "notebook": stem, "parameters": parameters, "results": results}
-    path.write_text(json.dumps(doc, indent=2, sort_keys=True) + "\n", encoding="utf-8")
-    return path.name
+def start(stem: str, output_dir=None, **parameters) -> Run:
+    """Validate notebook ``stem``'s parameters and decide where its results go (nanoflux.outputs)."""
+    clean = validate(stem, parameters)
+    canonical = outputs.is_canonical(stem, clean)
+    return Run(stem, clean, outputs.destination(stem, clean, output_dir), canonical and output_dir is None)
 
 
 def versions() -> str:

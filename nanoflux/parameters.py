@@ -1,8 +1,10 @@
 """Notebook parameters: one validator per notebook, used by the notebook itself and by the runner.
 
 Each validator takes the notebook's parameters by name, raises ValueError or TypeError
-naming the parameter, the value and what is allowed, and returns the clean parameters
-(without ``output_dir``, which is a location, not a parameter of the physics).
+naming the parameter, the value and what is allowed, and returns the clean parameters.
+``output_dir`` is a location, not a parameter of the physics: ``nanoflux.outputs`` decides
+where results go. :data:`DEFAULTS` holds the paper's values for every notebook; each
+notebook's ``parameters`` cell declares exactly these (a test compares them).
 """
 from __future__ import annotations
 
@@ -11,15 +13,6 @@ import numpy as np
 from . import _validate as v
 from .flux import CONVENTIONS
 from .materials import MATERIALS
-
-#: Where the notebooks write by default, relative to the notebooks folder.
-DEFAULT_OUTPUT_DIR = "../figures"
-
-
-def _output_dir(value) -> None:
-    if not isinstance(value, str) or not value.strip():
-        raise TypeError(f"output_dir must be a non-empty string (a folder path); got {value!r}")
-
 
 def _sequence(value, name: str) -> list:
     if isinstance(value, (str, bytes)) or not isinstance(value, (list, tuple, np.ndarray)):
@@ -77,23 +70,20 @@ def material_list(value, name: str = "materials") -> list[str]:
 
 # -- one validator per notebook ------------------------------------------------------------------
 
-def flux_quantization(*, B_tesla, flux_quantum_convention, output_dir) -> dict:
+def flux_quantization(*, B_tesla, flux_quantum_convention) -> dict:
     """01_flux_quantization: fields in T and the flux-quantum convention."""
-    _output_dir(output_dir)
     return {"B_tesla": positive_list(B_tesla, "B_tesla", "T"),
             "flux_quantum_convention": convention(flux_quantum_convention)}
 
 
-def mean_field_table(*, N_values, n_per_m3, output_dir) -> dict:
+def mean_field_table(*, N_values, n_per_m3) -> dict:
     """02_mean_field_table1: dipole counts and the number density in m^-3."""
-    _output_dir(output_dir)
     return {"N_values": whole_list(N_values, "N_values"),
             "n_per_m3": positive_number(n_per_m3, "n_per_m3", "m^-3")}
 
 
-def figure1(*, B_tesla, radii_over_critical, flux_quantum_convention, output_dir) -> dict:
+def figure1(*, B_tesla, radii_over_critical, flux_quantum_convention) -> dict:
     """03_figure1: one field in T and 1 to 6 particle radii in units of r_c (each at most 10)."""
-    _output_dir(output_dir)
     ratios = positive_list(radii_over_critical, "radii_over_critical", "units of r_c", max_len=6)
     if max(ratios) > 10:
         raise ValueError(f"radii_over_critical must be at most 10 (100 flux lines); got {max(ratios)!r}")
@@ -102,9 +92,8 @@ def figure1(*, B_tesla, radii_over_critical, flux_quantum_convention, output_dir
             "flux_quantum_convention": convention(flux_quantum_convention)}
 
 
-def figure2(*, B_range_tesla, N_range, n_per_m3, flux_quantum_convention, output_dir) -> dict:
+def figure2(*, B_range_tesla, N_range, n_per_m3, flux_quantum_convention) -> dict:
     """04_figure2: the B range in T, the N range, the density in m^-3 and the convention."""
-    _output_dir(output_dir)
     return {"B_range_tesla": increasing_pair(B_range_tesla, "B_range_tesla", "T"),
             "N_range": increasing_pair(N_range, "N_range", "dipoles", whole=True),
             "n_per_m3": positive_number(n_per_m3, "n_per_m3", "m^-3"),
@@ -126,10 +115,9 @@ def bounded(value, name: str, unit: str, low: float, high: float) -> float:
     return x
 
 
-def discrete_dipoles(*, N_values, n_per_m3, seed, grid_step_over_radius, n_configs, aligned, output_dir) -> dict:
+def discrete_dipoles(*, N_values, n_per_m3, seed, grid_step_over_radius, n_configs, aligned) -> dict:
     """05_discrete_dipoles: dipole counts (1 to 10^4 each), density, seed, grid step in units of the
     sphere radius (0.05 to 0.5), configurations for the spread (2 to 5000) and alignment."""
-    _output_dir(output_dir)
     Ns = whole_list(N_values, "N_values", max_len=8, maximum=10000)
     configs = n_configs if isinstance(n_configs, (int, np.integer)) and not isinstance(n_configs, bool) else None
     if configs is None or not 2 <= configs <= 5000:
@@ -141,9 +129,8 @@ def discrete_dipoles(*, N_values, n_per_m3, seed, grid_step_over_radius, n_confi
             "n_configs": int(configs), "aligned": aligned}
 
 
-def assumptions(*, materials, flux_quantum_convention, n_per_m3, output_dir) -> dict:
+def assumptions(*, materials, flux_quantum_convention, n_per_m3) -> dict:
     """06_assumptions: material presets to compare, the convention, and the paper's density in m^-3."""
-    _output_dir(output_dir)
     return {"materials": material_list(materials),
             "flux_quantum_convention": convention(flux_quantum_convention),
             "n_per_m3": positive_number(n_per_m3, "n_per_m3", "m^-3")}
@@ -190,13 +177,28 @@ def explorer_values(*, B_tesla, N, n_per_m3, flux_quantum_convention, material) 
             "material": v.choice(material, "material", EXPLORER_MATERIALS)}
 
 
-def classroom_explorer(*, B_tesla, N, n_per_m3, flux_quantum_convention, material, output_dir) -> dict:
+def classroom_explorer(*, B_tesla, N, n_per_m3, flux_quantum_convention, material) -> dict:
     """07_classroom_explorer: B in T (0.01 to 10), N (1 to 10^6), n in m^-3 (1e20 to 1e30), the
     convention and a material preset ("none" or a name from nanoflux.MATERIALS)."""
-    _output_dir(output_dir)
     return explorer_values(B_tesla=B_tesla, N=N, n_per_m3=n_per_m3,
                            flux_quantum_convention=flux_quantum_convention, material=material)
 
+
+#: The paper's values: each notebook's parameters as its stored copy declares them. A run with
+#: exactly these (after validation) writes to figures/ (nanoflux.outputs).
+DEFAULTS = {
+    "01_flux_quantization": {"B_tesla": [1.0, 0.1, 0.01], "flux_quantum_convention": "h/2e"},
+    "02_mean_field_table1": {"N_values": [1, 10, 100, 1000, 10000], "n_per_m3": 1e23},
+    "03_figure1": {"B_tesla": 1.0, "radii_over_critical": [2.5, 1.0, 0.6], "flux_quantum_convention": "h/2e"},
+    "04_figure2": {"B_range_tesla": [0.01, 1.0], "N_range": [1, 10000], "n_per_m3": 1e23,
+                   "flux_quantum_convention": "h/2e"},
+    "05_discrete_dipoles": {"N_values": [1, 10, 100, 1000], "n_per_m3": 1e23, "seed": 2026,
+                            "grid_step_over_radius": 0.125, "n_configs": 200, "aligned": True},
+    "06_assumptions": {"materials": ["Fe", "Co", "Ni", "Fe3O4"], "flux_quantum_convention": "h/2e",
+                       "n_per_m3": 1e23},
+    "07_classroom_explorer": {"B_tesla": 1.0, "N": 1, "n_per_m3": 1e23, "flux_quantum_convention": "h/2e",
+                              "material": "none"},
+}
 
 #: The validator of each notebook, by notebook stem.
 VALIDATORS = {
@@ -208,3 +210,15 @@ VALIDATORS = {
     "06_assumptions": assumptions,
     "07_classroom_explorer": classroom_explorer,
 }
+
+
+def validate(stem: str, values: dict) -> dict:
+    """Notebook ``stem``'s parameters checked by its validator: the clean values, or ValueError/TypeError."""
+    if stem not in VALIDATORS:
+        raise ValueError(f"notebook must be one of {', '.join(VALIDATORS)}; got {stem!r}")
+    return VALIDATORS[stem](**values)
+
+
+def defaults(stem: str) -> dict:
+    """The paper's parameter values for notebook ``stem``, validated (as a run compares them)."""
+    return validate(stem, DEFAULTS[stem])

@@ -1,31 +1,35 @@
 """Run the notebooks headlessly with papermill: ``nanoflux reproduce``.
 
-Every notebook runs in its own kernel, several at once. Parameters given with ``--set``
-are typed by each notebook's own declaration and checked by its validator before any
-kernel starts. Everything is written to a staging folder first and moved into place
-only when every notebook has succeeded, so a failed run changes nothing. A run whose
-parameters differ from the paper's defaults must name its own output folder.
+Every notebook runs in its own kernel, several at once, each driven by a thread of this
+process. Parameters given with ``--set`` are typed by each notebook's own declaration and
+checked by its validator, and every folder the run will write to is opened, before any kernel
+starts. Kernels write into a scratch folder; only when every notebook has succeeded are the
+files published, all or nothing (nanoflux.publish). Where they go is the one output rule of
+nanoflux.outputs. Ctrl-C, SIGTERM and SIGHUP kill the kernels and leave everything as it was;
+a kernel whose runner was killed outright exits by itself (ipykernel watches its parent).
 """
 from __future__ import annotations
 
 import ast
 import json
+import logging
 import os
 import shutil
+import signal
 import tempfile
+import threading
 import time
-from concurrent.futures import ProcessPoolExecutor, as_completed
+from concurrent.futures import FIRST_COMPLETED, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .parameters import VALIDATORS
+from . import outputs, publish
+from .outputs import BUILD_DIR, FIGURES_DIR, NOTEBOOKS_DIR, ROOT, RUNS_DIR  # noqa: F401
+from .parameters import VALIDATORS, validate
 
-#: Repository folders, resolved once from the package's own location.
-ROOT = Path(__file__).resolve().parent.parent
-NOTEBOOKS_DIR = ROOT / "notebooks"
-FIGURES_DIR = ROOT / "figures"
-BUILD_DIR = ROOT / "build"
 KERNEL = "python3"
+#: The prefix of a run's scratch folder in the system's temporary folder.
+SCRATCH_PREFIX = "nanoflux-run-"
 #: The environment every notebook kernel runs in. NumPy picks its float64 cbrt, power, exp, sin ...
 #: by CPU: with AVX-512 it uses other implementations than with AVX2, whose results differ in the
 #: last bit, and so do the results JSON and the figures drawn from them. Turning the AVX-512 paths
@@ -130,21 +134,33 @@ def _type_name(default) -> str:
 
 @dataclass
 class Job:
-    """One notebook to run: its path, the parameters to inject, whether they are its defaults."""
+    """One notebook to run: its path, the values to inject, and where each of its files goes."""
 
     path: Path
     parameters: dict = field(default_factory=dict)
     canonical: bool = True
+    destination: Path = FIGURES_DIR
+    executed_folder: Path = BUILD_DIR / "notebooks"
+    refresh_stored: bool = True
 
     @property
     def stem(self) -> str:
         return self.path.stem
 
 
-def plan(only=(), assignments=(), folder: Path = NOTEBOOKS_DIR) -> list[Job]:
-    """Select notebooks and type and validate every ``NAME=VALUE``; raise RunError on any problem."""
+def plan(only=(), assignments=(), folder: Path = NOTEBOOKS_DIR, out=None) -> list[Job]:
+    """Select notebooks, type and validate every ``NAME=VALUE`` and place every file by the one output
+    rule (nanoflux.outputs); raise RunError on any problem, before anything runs."""
+    out_dir = None
+    if out is not None:
+        try:
+            out_dir = outputs.check_folder(out, "--out")
+        except (ValueError, TypeError) as exc:
+            raise RunError(str(exc)) from None
     paths = select(only, folder)
     declared = {p: declared_parameters(p) for p in paths}
+    for values in declared.values():
+        values.pop("output_dir", None)
     pairs = [parse_assignment(a) for a in assignments]
     jobs = [Job(p) for p in paths]
     for name, raw in pairs:
@@ -152,8 +168,7 @@ def plan(only=(), assignments=(), folder: Path = NOTEBOOKS_DIR) -> list[Job]:
             raise RunError("output_dir is set with --out DIR, not --set")
         owners = [job for job in jobs if name in declared[job.path]]
         if not owners:
-            existing = "; ".join(f"{p.stem}: {', '.join(k for k in declared[p] if k != 'output_dir')}"
-                                 for p in paths)
+            existing = "; ".join(f"{p.stem}: {', '.join(declared[p])}" for p in paths)
             raise RunError(f"no selected notebook has a parameter {name!r}; the parameters are: {existing}")
         for job in owners:
             try:
@@ -161,28 +176,97 @@ def plan(only=(), assignments=(), folder: Path = NOTEBOOKS_DIR) -> list[Job]:
             except RunError as exc:
                 raise RunError(f"{job.stem}: {exc}") from None
     for job in jobs:
-        merged = {**declared[job.path], **job.parameters}
-        validator = VALIDATORS.get(job.stem)
-        if validator is None:
+        if job.stem not in VALIDATORS:
             raise RunError(f"{job.stem} has no parameter validator in nanoflux.parameters.VALIDATORS")
         try:
-            validator(**merged)
+            clean = validate(job.stem, {**declared[job.path], **job.parameters})
         except (ValueError, TypeError) as exc:
             raise RunError(f"{job.stem}: {exc}") from None
-        job.canonical = all(merged[k] == v for k, v in declared[job.path].items())
+        job.canonical = outputs.is_canonical(job.stem, clean)
+        if out_dir is not None:
+            job.parameters["output_dir"] = str(out_dir)
+            job.destination, job.executed_folder, job.refresh_stored = out_dir, out_dir / "notebooks", False
+        else:
+            job.destination = outputs.destination(job.stem, clean)
+            job.refresh_stored = job.canonical
+            job.executed_folder = BUILD_DIR / "notebooks" if job.canonical else job.destination
     return jobs
 
 
 # -- executing ------------------------------------------------------------------------------------
 
-def _execute(path: str, executed: str, parameters: dict, cwd: str) -> float:
-    """Run one notebook with papermill (in a worker process); return the seconds it took."""
+class Interrupted(Exception):
+    """The run was stopped by Ctrl-C, SIGTERM or SIGHUP; nothing was written."""
+
+
+def _kernel_manager(env: dict, connection_file: str):
+    """A kernel manager whose kernel gets ``env`` and keeps no IPython history (this run owns it)."""
+    from jupyter_client.manager import AsyncKernelManager
+
+    class Manager(AsyncKernelManager):
+        async def start_kernel(self, **kw):
+            kw["env"] = {**os.environ, **kw.get("env", {}), **env}
+            kw["extra_arguments"] = [*kw.get("extra_arguments", []), "--HistoryManager.enabled=False"]
+            return await super().start_kernel(**kw)
+
+    # IPC sockets (files beside the connection file) keep the kernel off TCP, which ipykernel warns about;
+    # a socket path must fit in 107 bytes, so a very long temporary folder falls back to TCP on 127.0.0.1.
+    transport = "ipc" if len(os.fsencode(connection_file)) < 90 else "tcp"
+    return Manager(kernel_name=KERNEL, connection_file=connection_file, transport=transport)
+
+
+def _kill(km) -> None:
+    """Kill a kernel's whole process group at once (a kernel leads its own session)."""
+    pid = getattr(getattr(km, "provisioner", None), "pid", None)
+    if pid:
+        try:
+            os.killpg(pid, signal.SIGKILL)
+        except (ProcessLookupError, PermissionError):
+            pass
+
+
+class _Kernels:
+    """The kernels of a run, so that the main thread can kill them all at once."""
+
+    def __init__(self):
+        self.lock = threading.Lock()
+        self.managers = []
+        self.stopped = False
+
+    def add(self, km) -> None:
+        with self.lock:
+            if self.stopped:
+                raise Interrupted()
+            self.managers.append(km)
+
+    def kill_all(self) -> None:
+        with self.lock:
+            self.stopped = True
+            for km in self.managers:
+                _kill(km)
+
+
+def _execute(job: Job, scratch: Path, folder: Path, kernels: _Kernels) -> float:
+    """Run one notebook with papermill in a kernel of our own; return the seconds it took.
+
+    The kernel writes its files into ``scratch/<stem>/files`` (nanoflux.outputs.STAGE_ENV); papermill
+    writes the executed copy to ``scratch/<stem>/<name>``.
+    """
     import papermill
 
-    os.environ.update(KERNEL_ENV)  # this worker's kernels inherit it
+    work = scratch / job.stem
+    (work / "files").mkdir(parents=True)
+    km = _kernel_manager({**KERNEL_ENV, outputs.STAGE_ENV: str(work / "files")}, str(work / "k.json"))
+    kernels.add(km)
     start = time.perf_counter()
-    papermill.execute_notebook(path, executed, parameters=parameters, kernel_name=KERNEL, cwd=cwd,
-                               progress_bar=False, log_output=False, request_save_on_cell_execute=False)
+    try:
+        papermill.execute_notebook(str(job.path), str(work / job.path.name), parameters=job.parameters,
+                                   kernel_name=KERNEL, km=km, resources={"metadata": {"path": str(folder)}},
+                                   progress_bar=False, log_output=False, request_save_on_cell_execute=False)
+    finally:
+        _kill(km)
+    if kernels.stopped:
+        raise Interrupted()
     return time.perf_counter() - start
 
 
@@ -243,85 +327,131 @@ def clean_notebook(path: Path):
     return nb
 
 
+def _targets(job_list: list[Job], folder: Path) -> list[Path]:
+    """Every folder a run of ``job_list`` writes to."""
+    found = []
+    for job in job_list:
+        for target in (job.destination, job.executed_folder, folder if job.refresh_stored else None):
+            if target is not None and Path(target).absolute() not in found:
+                found.append(Path(target).absolute())
+    return found
+
+
+def _interrupt_signals():
+    """Make SIGINT (also when a shell started the run in the background, with SIGINT ignored),
+    SIGTERM and SIGHUP stop a run; return a function that restores the previous handlers."""
+    if threading.current_thread() is not threading.main_thread():
+        return lambda: None
+
+    def stop(signum, frame):
+        raise Interrupted()
+
+    previous = {s: signal.signal(s, stop) for s in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)}
+    return lambda: [signal.signal(s, h) for s, h in previous.items()]
+
+
+def recover_abandoned(extra=()) -> list[str]:
+    """Remove the scratch folders and publication areas of runs that were killed (nanoflux.publish)."""
+    handled = []
+    for scratch in Path(tempfile.gettempdir()).glob(SCRATCH_PREFIX + "*"):
+        if scratch.is_dir() and publish._is_abandoned(scratch):
+            shutil.rmtree(scratch, ignore_errors=True)
+            handled.append(f"removed {scratch}")
+    places = [FIGURES_DIR, NOTEBOOKS_DIR, BUILD_DIR / "notebooks", *RUNS_DIR.glob("*/*"), *extra]
+    return handled + publish.recover(p for p in places if p.is_dir())
+
+
+def _run_all(job_list, jobs, scratch, folder, echo) -> list[str]:
+    """Execute the jobs, ``jobs`` at a time, on threads of this process; return the failures."""
+    kernels = _Kernels()
+    failures = []
+    pool = ThreadPoolExecutor(max_workers=min(jobs, len(job_list)), thread_name_prefix="nanoflux-run")
+    futures = {pool.submit(_execute, job, scratch, folder, kernels): job for job in schedule(job_list)}
+    try:
+        pending, done_count = set(futures), 0
+        while pending:
+            done, pending = wait(pending, timeout=0.2, return_when=FIRST_COMPLETED)
+            for future in done:
+                job, done_count = futures[future], done_count + 1
+                try:
+                    echo(f"[{done_count}/{len(job_list)}] {job.stem}: ok ({future.result():.1f} s)")
+                except Interrupted:
+                    raise
+                except Exception as exc:  # a notebook failed: report it, keep the others going
+                    failures.append(describe_failure(job.stem, exc))
+                    echo(f"[{done_count}/{len(job_list)}] {job.stem}: FAILED")
+    except (KeyboardInterrupt, Interrupted):
+        logging.getLogger("papermill").setLevel(logging.CRITICAL)  # the dying threads' "kernel died"
+        kernels.kill_all()
+        pool.shutdown(wait=False, cancel_futures=True)
+        wait(futures, timeout=0.3)  # the threads see their dead kernels within about a second; their
+        raise Interrupted() from None  # late writes into the removed scratch folder fail harmlessly
+    pool.shutdown()
+    return failures
+
+
 def run(only=(), assignments=(), out=None, jobs=None, echo=print, folder: Path = NOTEBOOKS_DIR) -> int:
     """Reproduce: run the selected notebooks; return 0 when all succeed, 1 otherwise.
 
-    Canonical run (no ``out``): figures and JSON into ``figures/``, executed copies into
-    ``build/notebooks/``, and the stored notebooks refreshed with their new outputs.
-    With ``out``: figures and JSON into ``out``, executed copies into ``out/notebooks``.
+    Where each notebook's files go follows nanoflux.outputs: the paper's defaults refresh
+    ``figures/``, ``build/notebooks/`` and the stored notebook; other values go to
+    ``build/runs/<notebook>/<hash>/``; ``out`` names one folder for every notebook (executed copies
+    in ``out/notebooks``). Raises RunError (bad selection, parameter or folder) before any kernel
+    starts, and Interrupted when stopped; either way nothing is written.
     """
-    job_list = plan(only, assignments, folder)
-    non_canonical = [j.stem for j in job_list if not j.canonical]
-    if non_canonical and out is None:
-        raise RunError("--out DIR is required when a parameter differs from the paper's defaults "
-                       f"(changed in: {', '.join(non_canonical)}); figures/ holds only the canonical run")
-    if non_canonical and Path(out).resolve() == FIGURES_DIR.resolve():
-        raise RunError(f"--out must not be figures/ when a parameter differs from the paper's defaults "
-                       f"(changed in: {', '.join(non_canonical)}); got {out}")
-    jobs = jobs or os.cpu_count() or 1
-    if not isinstance(jobs, int) or jobs < 1:
+    jobs = (os.cpu_count() or 1) if jobs is None else jobs
+    if isinstance(jobs, bool) or not isinstance(jobs, int) or jobs < 1:
         raise RunError(f"--jobs must be a whole number of at least 1; got {jobs!r}")
-    figures_target = Path(out).resolve() if out is not None else FIGURES_DIR
-    executed_target = figures_target / "notebooks" if out is not None else BUILD_DIR / "notebooks"
-
-    import matplotlib.font_manager  # noqa: F401  (build the font cache once, before kernels race for it)
-
-    staging_parent = BUILD_DIR if out is None else figures_target
-    made_parent = not staging_parent.exists()
-    staging_parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=".reproduce-", dir=staging_parent))
+    job_list = plan(only, assignments, folder, out)
+    folder = Path(folder).absolute()
+    restore = _interrupt_signals()
+    publication, scratch, lock = publish.Publication(), None, None
     try:
-        (staging / "figures").mkdir()
-        (staging / "executed").mkdir()
+        recover_abandoned(_targets(job_list, folder))
+        for target in _targets(job_list, folder):
+            publication.prepare(target)
+        scratch = Path(tempfile.mkdtemp(prefix=SCRATCH_PREFIX))
+        lock = publish._lock(scratch)
+        import matplotlib.font_manager  # noqa: F401  (build the font cache once, before kernels race for it)
+
         echo(f"running {len(job_list)} notebook(s) with {min(jobs, len(job_list))} job(s)")
-        failures, started = [], time.perf_counter()
-        with ProcessPoolExecutor(max_workers=min(jobs, len(job_list))) as pool:
-            futures = {
-                pool.submit(_execute, str(job.path), str(staging / "executed" / job.path.name),
-                            {**job.parameters, "output_dir": str(staging / "figures")}, str(folder)): job
-                for job in schedule(job_list)
-            }
-            for done, future in enumerate(as_completed(futures), 1):
-                job = futures[future]
-                try:
-                    seconds = future.result()
-                    echo(f"[{done}/{len(job_list)}] {job.stem}: ok ({seconds:.1f} s)")
-                except Exception as exc:  # a notebook failed: report it, keep the others going
-                    failures.append(describe_failure(job.stem, exc))
-                    echo(f"[{done}/{len(job_list)}] {job.stem}: FAILED")
+        started = time.perf_counter()
+        failures = _run_all(job_list, jobs, scratch, folder, echo)
         if failures:
             for line in failures:
                 echo(f"error: {line}")
-            echo(f"{len(failures)} notebook(s) failed; nothing was written to {figures_target}")
+            echo(f"{len(failures)} notebook(s) failed; nothing was written")
             return 1
-        _publish(staging, figures_target, executed_target, job_list, refresh_stored=out is None, folder=folder)
-        echo(f"done in {time.perf_counter() - started:.1f} s: figures and results in {_show(figures_target)}, "
-             f"executed notebooks in {_show(executed_target)}")
+        _stage(publication, job_list, scratch, folder)
+        publication.commit()
+        places = sorted({outputs.shown(j.destination) for j in job_list})
+        echo(f"done in {time.perf_counter() - started:.1f} s: results in {', '.join(places)}")
         return 0
+    except publish.PublishError as exc:
+        raise RunError(str(exc)) from None
+    except KeyboardInterrupt:
+        raise Interrupted() from None
     finally:
-        shutil.rmtree(staging, ignore_errors=True)
-        if made_parent and not any(staging_parent.iterdir()):
-            staging_parent.rmdir()  # a failed run leaves no trace
+        publication.abort()
+        if lock is not None:
+            lock.close()
+        if scratch is not None:
+            shutil.rmtree(scratch, ignore_errors=True)
+        restore()
 
 
-def _publish(staging, figures_target, executed_target, job_list, *, refresh_stored, folder):
-    """Move every staged file into place (only called once all notebooks succeeded)."""
+def _stage(publication, job_list, scratch: Path, folder: Path) -> None:
+    """Add every file of every job to the publication: results, executed copy, stored notebook."""
     import nbformat
 
-    figures_target.mkdir(parents=True, exist_ok=True)
-    executed_target.mkdir(parents=True, exist_ok=True)
-    for item in sorted((staging / "figures").iterdir()):
-        os.replace(item, figures_target / item.name) if item.is_file() else shutil.copytree(
-            item, figures_target / item.name, dirs_exist_ok=True)
     for job in job_list:
-        executed = staging / "executed" / job.path.name
-        if refresh_stored:
-            nbformat.write(clean_notebook(executed), str(folder / job.path.name))
-        os.replace(executed, executed_target / job.path.name)
-
-
-def _show(path: Path) -> str:
-    try:
-        return str(path.relative_to(Path.cwd()))
-    except ValueError:
-        return str(path)
+        work = scratch / job.stem
+        for item in sorted((work / "files").iterdir()):
+            publication.add(item, job.destination)
+        if job.destination != FIGURES_DIR:
+            (work / outputs.RUN_MARK).touch()
+            publication.add(work / outputs.RUN_MARK, job.destination)
+        publication.add(work / job.path.name, job.executed_folder)
+        if job.refresh_stored:
+            nbformat.write(clean_notebook(work / job.path.name), str(work / "stored.ipynb"))
+            publication.add(work / "stored.ipynb", folder, job.path.name)

@@ -76,6 +76,6 @@ def test_plots_build_for_any_subset():
     ({"flux_quantum_convention": "h/4e"}, ValueError, "flux_quantum_convention must be one of"),
 ])
 def test_notebook_parameters_are_checked(kwargs, exc, words):
-    base = {"materials": ALL, "flux_quantum_convention": "h/2e", "n_per_m3": 1e23, "output_dir": "x"}
+    base = {"materials": ALL, "flux_quantum_convention": "h/2e", "n_per_m3": 1e23}
     with pytest.raises(exc, match=words.replace("(", r"\(").replace(")", r"\)")):
         parameters.assumptions(**{**base, **kwargs})

@@ -73,7 +73,7 @@ def test_plots_build(small):
 
 
 BASE = {"N_values": [1, 10], "n_per_m3": 1e23, "seed": 1, "grid_step_over_radius": 0.1, "n_configs": 50,
-        "aligned": True, "output_dir": "x"}
+        "aligned": True}
 
 
 @pytest.mark.parametrize("change, exc, words", [

@@ -12,17 +12,16 @@ import pytest
 import nanoflux as nf
 from nanoflux import explorer, parameters, runner
 
-DEFAULTS = dict(B_tesla=1.0, N=1, n_per_m3=1e23, flux_quantum_convention="h/2e", material="none",
-                output_dir="../figures")
+DEFAULTS = dict(B_tesla=1.0, N=1, n_per_m3=1e23, flux_quantum_convention="h/2e", material="none")
 
 
 # -- the validator ------------------------------------------------------------------------------------
 
 def test_validator_is_registered_and_accepts_the_declared_defaults():
     declared = runner.declared_parameters(runner.NOTEBOOKS_DIR / "07_classroom_explorer.ipynb")
-    assert declared == DEFAULTS
+    assert declared == {**DEFAULTS, "output_dir": None}
     assert parameters.VALIDATORS["07_classroom_explorer"] is parameters.classroom_explorer
-    assert parameters.classroom_explorer(**declared) == {k: v for k, v in DEFAULTS.items() if k != "output_dir"}
+    assert parameters.classroom_explorer(**DEFAULTS) == DEFAULTS
 
 
 @pytest.mark.parametrize("change, error, words", [
@@ -36,7 +35,6 @@ def test_validator_is_registered_and_accepts_the_declared_defaults():
     ({"n_per_m3": 1e31}, ValueError, "n_per_m3 must be between 1e+20 and 1e+30 m^-3; got 1e+31"),
     ({"flux_quantum_convention": "h/3e"}, ValueError, "flux_quantum_convention must be one of 'h/2e', 'h/e'"),
     ({"material": "Gd"}, ValueError, "material must be one of 'none', 'Fe', 'Co', 'Ni', 'Fe3O4'; got 'Gd'"),
-    ({"output_dir": ""}, TypeError, "output_dir must be a non-empty string"),
 ])
 def test_validator_refuses_with_a_clear_message(change, error, words):
     with pytest.raises(error, match=re.escape(words)):
@@ -63,7 +61,7 @@ def ex():
 
 def test_defaults_give_the_papers_two_radii(ex):
     # witness: the paper's printed values, 25.7 nm at 1 T (Eq. 4) and 13.4 nm for one dipole (Table I)
-    ex.update(**{k: v for k, v in DEFAULTS.items() if k != "output_dir"})
+    ex.update(**DEFAULTS)
     assert ex.state.flux_radius_nm == pytest.approx(25.656, abs=5e-4)
     assert ex.state.mean_field_radius_nm == pytest.approx(13.365, abs=5e-4)
     text = ex.state.text()

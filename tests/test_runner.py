@@ -1,5 +1,4 @@
 """nanoflux reproduce: selection, typing of --set values, refusals before any kernel, and failures."""
-import hashlib
 import re
 import shutil
 
@@ -7,6 +6,8 @@ import pytest
 
 from nanoflux import runner
 from nanoflux.cli import main
+
+from helpers import tree_digest
 from nanoflux.runner import RunError, coerce, parse_assignment, plan, select
 
 
@@ -19,8 +20,7 @@ def test_notebooks_are_numbered_and_each_has_a_validator():
 
 def test_declared_parameters_read_from_the_parameters_cell():
     declared = runner.declared_parameters(runner.NOTEBOOKS_DIR / "01_flux_quantization.ipynb")
-    assert declared == {"B_tesla": [1.0, 0.1, 0.01], "flux_quantum_convention": "h/2e",
-                        "output_dir": "../figures"}
+    assert declared == {"B_tesla": [1.0, 0.1, 0.01], "flux_quantum_convention": "h/2e", "output_dir": None}
 
 
 @pytest.mark.parametrize("name, stem", [("01", "01_flux_quantization"), ("figure2", "04_figure2"),
@@ -95,24 +95,14 @@ def test_out_of_range_values_are_refused_by_the_validators(assignment, words):
         plan(assignments=[assignment])
 
 
-def tree_digest(path):
-    h = hashlib.sha256()
-    for item in sorted(p for p in path.rglob("*") if p.is_file()):
-        h.update(item.relative_to(path).as_posix().encode())
-        h.update(item.read_bytes())
-    return h.hexdigest()
-
-
 def test_cli_refusals_start_no_kernel_and_write_nothing(capsys, tmp_path):
     before = tree_digest(runner.FIGURES_DIR)
-    assert main(["reproduce", "--set", "n_per_m3=1e24"]) == 2
-    assert "--out DIR is required" in capsys.readouterr().err
     assert main(["reproduce", "--set", "nope=1", "--out", str(tmp_path / "o")]) == 2
     err = capsys.readouterr().err
     assert "the parameters are:" in err and len(err.strip().splitlines()) == 1
     assert main(["reproduce", "--set", "output_dir=/tmp/x"]) == 2
     assert main(["reproduce", "--set", "n_per_m3=1e24", "--out", str(runner.FIGURES_DIR)]) == 2
-    assert "--out must not be figures/" in capsys.readouterr().err
+    assert "--out must not be the repository, notebooks/, figures/" in capsys.readouterr().err
     assert not (tmp_path / "o").exists()
     assert tree_digest(runner.FIGURES_DIR) == before
 
