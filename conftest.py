@@ -1,22 +1,47 @@
 """Test-session set-up shared by pytest (tests/) and nbval (notebooks/).
 
-Executing the stored notebooks must never write into the committed figures/: the
-notebooks' default output folder is redirected to a temporary one for the session
-(see nanoflux.notebook.OUTPUT_ENV).
+Executing the stored notebooks must never write into the committed figures/: every
+notebook kernel of the session writes into a temporary stage instead of its destination
+(nanoflux.outputs.STAGE_ENV, the mechanism nanoflux reproduce stages its runs with).
+
+Tests write only into the clone and temporary folders, never into the user's home: the
+places Jupyter, IPython, matplotlib and the browser tools would write to there are sent to a
+temporary folder for the session, and matplotlib's font cache to build/test-cache/ (kept, so
+it is built once). Set here, at import, so that pytest-xdist's workers and every kernel they
+start inherit them.
 """
 import os
 import shutil
 import tempfile
+from pathlib import Path
 
 os.environ.setdefault("MPLBACKEND", "Agg")
 
-_OUTPUT = tempfile.mkdtemp(prefix="nanoflux-nbval-")
+_SESSION = Path(tempfile.mkdtemp(prefix="nanoflux-tests-"))
+_STAGE = _SESSION / "stage"
+_STAGE.mkdir()
+HOME_REDIRECTS = {
+    "IPYTHONDIR": _SESSION / "ipython",
+    "JUPYTER_CONFIG_DIR": _SESSION / "jupyter-config",
+    "JUPYTER_DATA_DIR": _SESSION / "jupyter-data",
+    "JUPYTER_RUNTIME_DIR": _SESSION / "jupyter-runtime",
+    "JUPYTERLAB_SETTINGS_DIR": _SESSION / "lab-settings",
+    "JUPYTERLAB_WORKSPACES_DIR": _SESSION / "lab-workspaces",
+    "XDG_CACHE_HOME": _SESSION / "cache",
+    "XDG_CONFIG_HOME": _SESSION / "config",
+    "XDG_DATA_HOME": _SESSION / "data",
+    "SE_CACHE_PATH": _SESSION / "selenium",
+    "MPLCONFIGDIR": Path(__file__).resolve().parent / "build" / "test-cache" / "matplotlib",
+}
+for _name, _path in HOME_REDIRECTS.items():
+    os.environ[_name] = str(_path)
+Path(os.environ["MPLCONFIGDIR"]).mkdir(parents=True, exist_ok=True)
 
 
 def pytest_configure(config):
-    os.environ["NANOFLUX_OUTPUT_DIR"] = _OUTPUT
+    os.environ["NANOFLUX_STAGE_DIR"] = str(_STAGE)
     import matplotlib.font_manager  # noqa: F401  (build the font cache before any kernel starts)
 
 
 def pytest_unconfigure(config):
-    shutil.rmtree(_OUTPUT, ignore_errors=True)
+    shutil.rmtree(_SESSION, ignore_errors=True)
