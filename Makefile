@@ -1,39 +1,73 @@
-# Two commands do all set-up on a fresh machine:
-#   make reproduce   recompute everything (creates .venv on first use)
-#   make test        run every test (creates .venv on first use; installs Chromium if missing)
+# Two commands do all set-up on a fresh machine (Python 3.10+ and make):
+#   make reproduce   recompute everything (creates .venv with what reproducing needs)
+#   make test        run every test (adds the test tools; installs Chromium if missing, as root)
 #   make site        the executed notebooks as a static HTML site in build/site
+#   make lock        refresh requirements/*.lock from pyproject.toml's ranges
+# The environment is installed from the hash-checked lock files in requirements/ (Linux x86_64,
+# Python 3.11). On another platform or Python, the same commands install from pyproject.toml's
+# ranges instead, and say so.
 PYTHON ?= python3
 VENV   ?= .venv
 BIN    := $(VENV)/bin
-STAMP  := $(VENV)/.nanoflux-installed
+UV     := $(BIN)/uv
+PIP    := $(BIN)/python -m pip --isolated --disable-pip-version-check --quiet
+LOCKED := $(shell $(PYTHON) -c 'import platform, sys; print(int(sys.platform == "linux" and platform.machine() == "x86_64" and sys.version_info[:2] == (3, 11)))' 2>/dev/null)
+UVPIP  := $(UV) pip install --quiet --python $(BIN)/python
+LOCKOPTS := --generate-hashes --python-version 3.11 --python-platform x86_64-manylinux_2_28 --quiet
 
-.PHONY: reproduce test site browser clean
+.PHONY: reproduce test site lock browser clean
 
-$(STAMP): pyproject.toml
-	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[test]'
-	touch $@
+$(UV):
+	@echo "[set-up 1/3] creating $(VENV) with $$($(PYTHON) --version)"
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	@echo "[set-up 2/3] installing uv (pinned, hash-checked: requirements/tools.lock)"
+	@$(PIP) install --require-hashes -r requirements/tools.lock
 
-reproduce: $(STAMP)
-	$(BIN)/nanoflux claims
-	$(BIN)/nanoflux reproduce
+# $(1): the lock file; $(2): the extras installed from ranges where the lock does not apply
+define install
+	@if [ "$(LOCKED)" = 1 ]; then \
+	  echo "[set-up 3/3] installing the locked environment (requirements/$(1))"; \
+	  $(UVPIP) --require-hashes -r requirements/$(1) && \
+	  $(UVPIP) --no-deps --no-build-isolation -e . ; \
+	else \
+	  echo "[set-up 3/3] no lock for this platform or Python (it is made for Linux x86_64, Python 3.11):"; \
+	  echo "             installing from pyproject.toml's ranges; figures may differ in their last pixels"; \
+	  $(UVPIP) -e '.$(2)'; \
+	fi
+	@touch $@
+endef
 
-test: $(STAMP) browser
+$(VENV)/.reproduce-installed: requirements/reproduce.lock pyproject.toml | $(UV)
+	$(call install,reproduce.lock,)
+
+$(VENV)/.test-installed: requirements/test.lock pyproject.toml | $(UV)
+	$(call install,test.lock,[test])
+	@touch $(VENV)/.reproduce-installed
+
+reproduce: $(VENV)/.reproduce-installed
+	@$(BIN)/nanoflux claims
+	@$(BIN)/nanoflux reproduce
+
+test: $(VENV)/.test-installed browser
 	$(BIN)/python -m pytest
 
-site: $(STAMP)
+site: $(VENV)/.test-installed
 	$(BIN)/nanoflux site
 
-# Headless Chromium and its driver for tests/test_site_browser.py, from Debian's packages; installed
-# only when missing, and only as root (CI). Otherwise the browser test skips, or fails under CI=true.
+lock: | $(UV)
+	$(UV) pip compile requirements/tools.in --universal --generate-hashes --quiet -o requirements/tools.lock
+	$(UV) pip compile pyproject.toml requirements/build.in --extra test $(LOCKOPTS) -o requirements/test.lock
+	$(UV) pip compile pyproject.toml requirements/build.in -c requirements/test.lock $(LOCKOPTS) -o requirements/reproduce.lock
+
+# Headless Chromium and its driver for the browser tests, from Debian's packages; installed
+# only when missing, and only as root (CI). Otherwise the browser tests skip, or fail under CI=true.
 browser:
 	@if [ ! -x /usr/bin/chromium ] || [ ! -x /usr/bin/chromedriver ]; then \
 	  if [ "$$(id -u)" = 0 ]; then \
-	    echo "installing chromium and chromium-driver (Debian) for the browser test"; \
+	    echo "installing chromium and chromium-driver (Debian) for the browser tests"; \
 	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver >/dev/null; \
 	  else \
-	    echo "chromium or chromedriver missing and not root: tests/test_site_browser.py will skip"; \
+	    echo "chromium or chromedriver missing and not root: the browser tests will skip"; \
 	  fi; \
 	fi
 
