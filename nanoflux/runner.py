@@ -23,7 +23,7 @@ from concurrent.futures import FIRST_COMPLETED, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import outputs, publish
+from . import kernelstate, outputs, publish
 from .outputs import BUILD_DIR, FIGURES_DIR, NOTEBOOKS_DIR, ROOT, RUNS_DIR  # noqa: F401
 from .parameters import VALIDATORS, validate
 
@@ -247,27 +247,62 @@ class _Kernels:
 
 
 def _execute(job: Job, scratch: Path, folder: Path, kernels: _Kernels) -> float:
-    """Run one notebook with papermill in a kernel of our own; return the seconds it took.
+    """Run one notebook with papermill in this worker thread's kernel; return the seconds it took.
 
-    The kernel writes its files into ``scratch/<stem>/files`` (nanoflux.outputs.STAGE_ENV); papermill
-    writes the executed copy to ``scratch/<stem>/<name>``.
+    The thread keeps its kernel for its next notebook (nanoflux.kernelstate makes it fresh again
+    from a prelude cell, removed from the executed copy). The kernel writes its files into
+    ``scratch/<stem>/files`` (nanoflux.outputs.STAGE_ENV); papermill writes the executed copy to
+    ``scratch/<stem>/<name>``.
     """
+    import nbformat
     import papermill
+    from jupyter_core.utils import run_sync
 
     work = scratch / job.stem
     (work / "files").mkdir(parents=True)
-    km = _kernel_manager({**KERNEL_ENV, outputs.STAGE_ENV: str(work / "files")}, str(work / "k.json"))
-    kernels.add(km)
+    km = getattr(_worker, "km", None)
+    if km is None or not km.has_kernel or not run_sync(km.is_alive)():
+        km = _worker.km = _kernel_manager(KERNEL_ENV, str(scratch / f"k{threading.get_ident() % 10**6}.json"))
+        kernels.add(km)
+    nb = nbformat.read(str(job.path), as_version=4)
+    prelude = nbformat.v4.new_code_cell(kernelstate.prelude_source(str(work / "files"), str(folder)),
+                                        metadata={"tags": [kernelstate.PRELUDE_TAG]})
+    nb.cells.insert(0, prelude)
+    nbformat.write(nb, str(work / "input.ipynb"))
     start = time.perf_counter()
     try:
-        papermill.execute_notebook(str(job.path), str(work / job.path.name), parameters=job.parameters,
+        papermill.execute_notebook(str(work / "input.ipynb"), str(work / job.path.name), parameters=job.parameters,
                                    kernel_name=KERNEL, km=km, resources={"metadata": {"path": str(folder)}},
                                    progress_bar=False, log_output=False, request_save_on_cell_execute=False)
+    except Exception as exc:
+        if kernels.stopped:
+            raise Interrupted() from None
+        raise _without_prelude(exc) from None
     finally:
-        _kill(km)
-    if kernels.stopped:
-        raise Interrupted()
+        if kernels.stopped:
+            _kill(km)
+    _drop_prelude(work / job.path.name)
     return time.perf_counter() - start
+
+
+#: The kernel manager each worker thread reuses.
+_worker = threading.local()
+
+
+def _without_prelude(exc: BaseException) -> BaseException:
+    """A papermill error with the cell index counted without the prelude cell."""
+    if isinstance(getattr(exc, "cell_index", None), int):
+        exc.cell_index -= 1
+    return exc
+
+
+def _drop_prelude(path: Path) -> None:
+    """Remove the prelude cell from an executed copy."""
+    import nbformat
+
+    nb = nbformat.read(str(path), as_version=4)
+    nb.cells = [c for c in nb.cells if kernelstate.PRELUDE_TAG not in c.metadata.get("tags", [])]
+    nbformat.write(nb, str(path))
 
 
 def previous_durations(folder: Path = BUILD_DIR / "notebooks") -> dict:
@@ -387,6 +422,7 @@ def _run_all(job_list, jobs, scratch, folder, echo) -> list[str]:
         wait(futures, timeout=0.3)  # the threads see their dead kernels within about a second; their
         raise Interrupted() from None  # late writes into the removed scratch folder fail harmlessly
     pool.shutdown()
+    kernels.kill_all()
     return failures
 
 

@@ -127,3 +127,31 @@ def test_a_failing_notebook_is_reported_and_nothing_moves(tmp_path, capsys):
     assert "02_mean_field_table1: ok" in report
     assert tree_digest(runner.FIGURES_DIR) == before
     assert (folder / "01_flux_quantization.ipynb").read_bytes() == stored
+
+
+def test_a_reused_kernel_starts_each_notebook_fresh(tmp_path):
+    # Two notebooks share one kernel (--jobs 1); each checks that nothing of the other is left, then
+    # leaves a variable, a matplotlib setting and a shown-once warning behind.
+    import nbformat
+
+    folder = tmp_path / "notebooks"
+    folder.mkdir()
+    check = ("import warnings, matplotlib\n"
+             "assert 'leftover' not in globals() and matplotlib.rcParams['lines.linewidth'] == 1.5\n"
+             "with warnings.catch_warnings(record=True) as seen:\n"
+             "    warnings.simplefilter('default')\n"
+             "    warnings.warn('once per kernel')\n"
+             "assert len(seen) == 1\n"
+             "leftover = 1\n"
+             "matplotlib.rcParams['lines.linewidth'] = 9")
+    for stem in ("01_flux_quantization", "02_mean_field_table1"):
+        nb = nbformat.read(str(runner.NOTEBOOKS_DIR / f"{stem}.ipynb"), as_version=4)
+        nb.cells.append(nbformat.v4.new_code_cell(check))
+        nbformat.write(nb, str(folder / f"{stem}.ipynb"))
+    lines = []
+    assert runner.run(folder=folder, jobs=1, out=tmp_path / "out", echo=lines.append) == 0, lines
+    for stem in ("01_flux_quantization", "02_mean_field_table1"):
+        executed = nbformat.read(str(tmp_path / "out" / "notebooks" / f"{stem}.ipynb"), as_version=4)
+        code = [c for c in executed.cells if c.cell_type == "code"]
+        assert code[0].execution_count == 1 and "parameters" in code[0].metadata.tags  # no prelude left
+        assert [c.execution_count for c in code] == list(range(1, len(code) + 1))
