@@ -12,7 +12,7 @@ BIN    := $(VENV)/bin
 UV     := $(BIN)/uv
 PIP    := $(BIN)/python -m pip --isolated --disable-pip-version-check --quiet
 LOCKED := $(shell $(PYTHON) -c 'import platform, sys; print(int(sys.platform == "linux" and platform.machine() == "x86_64" and sys.version_info[:2] == (3, 11)))' 2>/dev/null)
-UVPIP  := $(UV) pip install --quiet --python $(BIN)/python
+UVPIP  := $(UV) pip install --quiet --compile-bytecode --python $(BIN)/python
 LOCKOPTS := --generate-hashes --python-version 3.11 --python-platform x86_64-manylinux_2_28 --quiet
 
 .PHONY: reproduce test site lock browser clean

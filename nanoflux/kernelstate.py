@@ -2,11 +2,10 @@
 
 Starting a kernel and importing NumPy, matplotlib and nanoflux costs about two seconds of CPU,
 more than most notebooks compute. The runner therefore keeps one kernel per worker and, before
-each notebook, runs :func:`prepare` in it from a first cell of its own (removed again from every
-copy it keeps): the user namespace is emptied, matplotlib's figures closed and its settings and
-the warning filters put back as they were when the kernel was new, the execution count restarts
-at 1, and the notebook's stage folder is set. What stays is what a fresh kernel would load the
-same way: imported modules.
+each notebook, silently runs :func:`prepare` in it (no cell, no execution count): the user
+namespace is emptied, matplotlib's figures closed and its settings and the warning filters put
+back as they were when the kernel was new, the execution count restarts at 1, and the notebook's
+stage folder is set. What stays is what a fresh kernel would load the same way: imported modules.
 """
 from __future__ import annotations
 
@@ -14,17 +13,13 @@ import os
 
 _SNAPSHOT: dict = {}
 
-#: The first cell the runner puts before a notebook's own (tagged, and removed afterwards).
-PRELUDE_TAG = "nanoflux-prelude"
-
-
-def prelude_source(stage: str, cwd: str) -> str:
-    """The source of the prelude cell for a notebook staged in ``stage`` and run in ``cwd``."""
+def reset_source(stage: str, cwd: str) -> str:
+    """The code the runner sends before a notebook staged in ``stage`` and run in ``cwd``."""
     return f"import nanoflux.kernelstate\nnanoflux.kernelstate.prepare({stage!r}, {cwd!r})"
 
 
 def prepare(stage: str, cwd: str) -> None:
-    """Reset this kernel for the next notebook (see the module); run from the prelude cell."""
+    """Reset this kernel for the next notebook (see the module)."""
     import warnings
 
     import matplotlib
@@ -45,4 +40,4 @@ def prepare(stage: str, cwd: str) -> None:
     os.chdir(cwd)
     shell = get_ipython()
     shell.reset(new_session=False)  # the user namespace, Out and the input history
-    shell.execution_count = 1  # the notebook's first cell is In [1]
+    shell.execution_count = 1  # the notebook's first cell is In [1] (a silent request counts none)

@@ -249,39 +249,30 @@ class _Kernels:
 def _execute(job: Job, scratch: Path, folder: Path, kernels: _Kernels) -> float:
     """Run one notebook with papermill in this worker thread's kernel; return the seconds it took.
 
-    The thread keeps its kernel for its next notebook (nanoflux.kernelstate makes it fresh again
-    from a prelude cell, removed from the executed copy). The kernel writes its files into
-    ``scratch/<stem>/files`` (nanoflux.outputs.STAGE_ENV); papermill writes the executed copy to
-    ``scratch/<stem>/<name>``.
+    The thread keeps its kernel for its next notebook, made fresh again first (nanoflux.kernelstate).
+    The kernel writes its files into ``scratch/<stem>/files`` (nanoflux.outputs.STAGE_ENV); papermill
+    writes the executed copy to ``scratch/<stem>/<name>``.
     """
-    import nbformat
     import papermill
     from jupyter_core.utils import run_sync
 
     work = scratch / job.stem
     (work / "files").mkdir(parents=True)
-    km = getattr(_worker, "km", None)
-    if km is None or not km.has_kernel or not run_sync(km.is_alive)():
-        km = _worker.km = _kernel_manager(KERNEL_ENV, str(scratch / f"k{threading.get_ident() % 10**6}.json"))
-        kernels.add(km)
-    nb = nbformat.read(str(job.path), as_version=4)
-    prelude = nbformat.v4.new_code_cell(kernelstate.prelude_source(str(work / "files"), str(folder)),
-                                        metadata={"tags": [kernelstate.PRELUDE_TAG]})
-    nb.cells.insert(0, prelude)
-    nbformat.write(nb, str(work / "input.ipynb"))
     start = time.perf_counter()
+    km = getattr(_worker, "km", None)
     try:
-        papermill.execute_notebook(str(work / "input.ipynb"), str(work / job.path.name), parameters=job.parameters,
+        if km is None or not run_sync(km.is_alive)():
+            km = _worker.km = _kernel_manager(KERNEL_ENV, str(scratch / f"k{threading.get_ident() % 10**6}.json"))
+            kernels.add(km)
+            run_sync(km.start_kernel)(cwd=str(folder))
+        _reset(km, str(work / "files"), str(folder))
+        papermill.execute_notebook(str(job.path), str(work / job.path.name), parameters=job.parameters,
                                    kernel_name=KERNEL, km=km, resources={"metadata": {"path": str(folder)}},
                                    progress_bar=False, log_output=False, request_save_on_cell_execute=False)
-    except Exception as exc:
+    except Exception:
         if kernels.stopped:
             raise Interrupted() from None
-        raise _without_prelude(exc) from None
-    finally:
-        if kernels.stopped:
-            _kill(km)
-    _drop_prelude(work / job.path.name)
+        raise
     return time.perf_counter() - start
 
 
@@ -289,20 +280,20 @@ def _execute(job: Job, scratch: Path, folder: Path, kernels: _Kernels) -> float:
 _worker = threading.local()
 
 
-def _without_prelude(exc: BaseException) -> BaseException:
-    """A papermill error with the cell index counted without the prelude cell."""
-    if isinstance(getattr(exc, "cell_index", None), int):
-        exc.cell_index -= 1
-    return exc
+def _reset(km, stage: str, cwd: str) -> None:
+    """Make a kernel fresh for the next notebook (nanoflux.kernelstate), silently: no cell, no count."""
+    from jupyter_core.utils import run_sync
 
-
-def _drop_prelude(path: Path) -> None:
-    """Remove the prelude cell from an executed copy."""
-    import nbformat
-
-    nb = nbformat.read(str(path), as_version=4)
-    nb.cells = [c for c in nb.cells if kernelstate.PRELUDE_TAG not in c.metadata.get("tags", [])]
-    nbformat.write(nb, str(path))
+    client = km.client()
+    client.start_channels(iopub=False, stdin=False, hb=False, control=False)
+    try:
+        msg_id = client.execute(kernelstate.reset_source(stage, cwd), silent=True, store_history=False)
+        while (reply := run_sync(client.get_shell_msg)(timeout=60))["parent_header"].get("msg_id") != msg_id:
+            pass
+    finally:
+        client.stop_channels()
+    if reply["content"]["status"] != "ok":
+        raise RuntimeError(f"could not reset the kernel: {reply['content'].get('evalue', '')}")
 
 
 def previous_durations(folder: Path = BUILD_DIR / "notebooks") -> dict:
@@ -402,6 +393,8 @@ def _run_all(job_list, jobs, scratch, folder, echo) -> list[str]:
     failures = []
     pool = ThreadPoolExecutor(max_workers=min(jobs, len(job_list)), thread_name_prefix="nanoflux-run")
     futures = {pool.submit(_execute, job, scratch, folder, kernels): job for job in schedule(job_list)}
+    # matplotlib's font cache, built once here while the kernels start (they import matplotlib later)
+    import matplotlib.font_manager  # noqa: F401
     try:
         pending, done_count = set(futures), 0
         while pending:
@@ -448,8 +441,6 @@ def run(only=(), assignments=(), out=None, jobs=None, echo=print, folder: Path =
             publication.prepare(target)
         scratch = Path(tempfile.mkdtemp(prefix=SCRATCH_PREFIX))
         lock = publish._lock(scratch)
-        import matplotlib.font_manager  # noqa: F401  (build the font cache once, before kernels race for it)
-
         echo(f"running {len(job_list)} notebook(s) with {min(jobs, len(job_list))} job(s)")
         started = time.perf_counter()
         failures = _run_all(job_list, jobs, scratch, folder, echo)
