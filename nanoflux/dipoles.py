@@ -18,7 +18,7 @@ import itertools
 import numbers
 import os
 import threading
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import ThreadPoolExecutor, wait
 
 import numpy as np
 
@@ -94,8 +94,15 @@ def _dipoles(positions, moments):
 
 
 # --------------------------------------------------------------------------- the kernel
-def _chunk_field(points, positions, moments, out, p0, p1, nt, buf):
+class _Stopped(Exception):
+    """A worker thread saw the stop flag: the caller was interrupted."""
+
+
+def _chunk_field(points, positions, moments, out, p0, p1, nt, buf, stop=None):
     """Field at points[p0:p1] into out[p0:p1]; returns (min squared distance, all finite).
+
+    ``stop``, a threading.Event, is checked before every tile (a few ms of work): once it is set
+    the thread raises _Stopped, so an interrupted call ends promptly.
 
     Tile layout (3, nt, P): a row per dipole, the P points contiguous. With d = r - r_i
     (so u = d / |d|), a = |d|^-3 and q = (m_i . d) |d|^-5, the paper's sum is
@@ -114,6 +121,8 @@ def _chunk_field(points, positions, moments, out, p0, p1, nt, buf):
     acc_c[...] = 0.0
     r2min = np.inf
     for d0 in range(0, N, nt):
+        if stop is not None and stop.is_set():
+            raise _Stopped()
         d1 = min(d0 + nt, N)
         k = d1 - d0
         d, r2, a, q, rT, mT = D[:, :k], r2_[:k], a_[:k], q_[:k], rT_[:, :k], mT_[:, :k]
@@ -151,6 +160,10 @@ def _dipole_field_kernel(points, positions, moments, out, *, chunk_points, tile_
     the next chunk until none is left, in one scratch buffer of
     8 (6 chunk_points tile_dipoles + 12 chunk_points + 6 tile_dipoles) bytes.
 
+    With several threads the calling thread only waits, in steps of 0.1 s: Ctrl-C (or Jupyter's
+    "Interrupt kernel") raises KeyboardInterrupt there, the workers stop before their next tile,
+    and the KeyboardInterrupt is re-raised once they have.
+
     Each point's sum runs over the dipoles in the same order whatever the chunking and the
     thread count: the result is bitwise the same for any thread count, and for another
     chunking differs only by rounding in the tails of NumPy's SIMD loops (~1e-16). Other
@@ -164,6 +177,7 @@ def _dipole_field_kernel(points, positions, moments, out, *, chunk_points, tile_
     threads = max(1, min(threads, n_chunks))
     lock = threading.Lock()
     counter = itertools.count()
+    stop = threading.Event() if threads > 1 else None
 
     def work():
         buf = np.empty(size)
@@ -175,13 +189,23 @@ def _dipole_field_kernel(points, positions, moments, out, *, chunk_points, tile_
                 if p0 >= M:
                     return r2min, finite
                 p1 = min(p0 + chunk_points, M)
-                r, f = _chunk_field(points, positions, moments, out, p0, p1, nt, buf)
+                r, f = _chunk_field(points, positions, moments, out, p0, p1, nt, buf, stop)
                 r2min, finite = min(r2min, r), finite and f
 
     if threads == 1:
-        return work()
-    with ThreadPoolExecutor(threads) as pool:
-        results = [f.result() for f in [pool.submit(work) for _ in range(threads)]]
+        return work()  # one thread: KeyboardInterrupt arrives between the tiles' NumPy calls
+    pool = ThreadPoolExecutor(threads)
+    futures = [pool.submit(work) for _ in range(threads)]
+    try:
+        while wait(futures, timeout=0.1).not_done:
+            pass
+    except BaseException:
+        stop.set()
+        wait(futures)  # each worker stops before its next tile
+        raise
+    finally:
+        pool.shutdown(wait=False)
+    results = [f.result() for f in futures]
     return min(r for r, _ in results), all(f for _, f in results)
 
 
