@@ -14,6 +14,7 @@ import ast
 import json
 import logging
 import os
+import re
 import shutil
 import signal
 import tempfile
@@ -95,34 +96,91 @@ def parse_assignment(text: str) -> tuple[str, str]:
     return name.strip(), raw.strip()
 
 
+#: The longest --set value read (a longer one is refused before it is parsed).
+MAX_VALUE_CHARS = 10_000
+
+
+def _literal(name: str, raw: str):
+    """``raw`` as a Python literal, or ``raw`` itself when it is not one; RunError for a value too
+    long or too deeply nested to read."""
+    if len(raw) > MAX_VALUE_CHARS:
+        raise RunError(f"{name}: the value is {len(raw)} characters long; at most {MAX_VALUE_CHARS}")
+    try:
+        return ast.literal_eval(raw)
+    except (ValueError, SyntaxError, TypeError):
+        return raw
+    except (RecursionError, MemoryError):
+        raise RunError(f"{name}: the value is nested too deeply to read; give a number, a word or "
+                       f"a flat list such as [1, 2]") from None
+
+
+def _shown(raw: str) -> str:
+    """A command-line value as a message quotes it: repr, cut to 60 characters."""
+    return repr(raw) if len(raw) <= 60 else repr(raw[:57]) + "..."
+
+
+def _not_finite(value) -> bool:
+    return isinstance(value, float) and not (value == value and abs(value) != float("inf"))
+
+
+def _nan_note(raw: str) -> str:
+    """A reminder when a value spells NaN or infinity, or holds a number beyond float64 (1e999)."""
+    spelled = re.search(r"(?i)\b(nan|inf|infinity)\b", raw)
+    huge = re.search(r"\d[eE]\+?\d{3,}", raw)
+    return " (NaN and infinity are not allowed)" if spelled or huge else ""
+
+
+def _number(value, default):
+    """``value`` as the kind of ``default`` (float or int) when it is a finite number of that kind
+    (a whole float for an int), else None."""
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or _not_finite(value):
+        return None
+    if isinstance(default, float):
+        try:
+            return float(value)
+        except OverflowError:  # an integer beyond float64
+            return None
+    return int(value) if isinstance(value, int) or value.is_integer() else None
+
+
 def coerce(name: str, raw: str, default):
     """Convert a command-line value to the type of the notebook's declared default.
 
-    Floats accept integers; lists accept a single value (a one-element list); strings take
-    the text as given (quotes optional). Anything else is a RunError naming the expected type.
+    Floats accept integers that float64 holds; whole numbers accept whole floats (1e3); lists
+    accept a single value (a one-element list) and hold values of their declared elements' type,
+    never nested lists; strings take the text as given (quotes optional). NaN and infinity are
+    refused, and so are values too long or too deeply nested to read. Anything else is a RunError
+    naming ``name`` and the expected type.
     """
-    try:
-        value = ast.literal_eval(raw)
-    except (ValueError, SyntaxError):
-        value = raw
-    kind = type(default)
-    if kind is str:
+    value = _literal(name, raw)
+    wrong = f"{name} must be {_type_name(default)} (declared {name} = {default!r}); got {_shown(raw)}"
+    if isinstance(default, str):
         return value if isinstance(value, str) else raw
-    if kind is bool:
+    if isinstance(default, bool):
         if isinstance(value, bool):
             return value
-    elif kind is float:
-        if isinstance(value, (int, float)) and not isinstance(value, bool):
-            return float(value)
-    elif kind is int:
-        if isinstance(value, int) and not isinstance(value, bool):
-            return value
-    elif kind in (list, tuple):
-        if isinstance(value, (list, tuple)):
-            return list(value)
-        if isinstance(value, (int, float, str)) and not isinstance(value, bool):
-            return [value]
-    raise RunError(f"{name} must be {_type_name(default)} (declared {name} = {default!r}); got {raw!r}")
+        raise RunError(wrong)
+    if isinstance(default, (list, tuple)):
+        items = list(value) if isinstance(value, (list, tuple)) else [value]
+        if isinstance(value, (dict, set)) or not items:
+            raise RunError(wrong)
+        element = default[0] if default else 0.0
+        if isinstance(element, str):
+            if not all(isinstance(x, str) for x in items):
+                raise RunError(f"{name} must be a list of words such as {list(default)!r}; got {_shown(raw)}")
+            return items
+        numbers = [_number(x, element) for x in items]
+        if None in numbers:
+            kind = "whole numbers" if isinstance(element, int) and not isinstance(element, bool) else "numbers"
+            raise RunError(f"{name} must be a list of {kind} such as {list(default)!r}; got {_shown(raw)}"
+                           + _nan_note(raw))
+        return numbers
+    if isinstance(default, (int, float)):
+        number = _number(value, default)
+        if number is None:
+            raise RunError(wrong + _nan_note(raw))
+        return number
+    raise RunError(wrong)
 
 
 def _type_name(default) -> str:

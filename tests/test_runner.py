@@ -84,7 +84,7 @@ def test_a_type_declared_differently_by_two_notebooks_is_refused():
 
 @pytest.mark.parametrize("assignment, words", [
     ("B_tesla=-1", "B_tesla must be positive and finite"),
-    ("N_values=[0.5]", "N_values must be a whole number"),
+    ("N_values=[0.5]", "N_values must be a list of whole numbers such as [1, 10, 100, 1000, 10000]"),
     ("radii_over_critical=[1, 50]", "radii_over_critical must be at most 10"),
     ("B_range_tesla=[1, 0.1]", "B_range_tesla must be [low, high]"),
     ("flux_quantum_convention=h/3e", "flux_quantum_convention must be one of 'h/2e', 'h/e'"),
@@ -155,3 +155,34 @@ def test_a_reused_kernel_starts_each_notebook_fresh(tmp_path):
         code = [c for c in executed.cells if c.cell_type == "code"]
         assert code[0].execution_count == 1 and "parameters" in code[0].metadata.tags  # no prelude left
         assert [c.execution_count for c in code] == list(range(1, len(code) + 1))
+
+
+@pytest.mark.parametrize("raw, default, words", [
+    ("nan", 1.0, "(NaN and infinity are not allowed)"),
+    ("[nan]", [1.0], "(NaN and infinity are not allowed)"),
+    ("[1e999]", [1.0], "(NaN and infinity are not allowed)"),
+    ("-inf", 1.0, "(NaN and infinity are not allowed)"),
+    ("[[1, 2]]", [1.0], "must be a list of numbers such as [1.0]"),
+    ("[['Fe']]", ["Fe"], "must be a list of words such as ['Fe']"),
+    ("[1, 'a']", [1.0], "must be a list of numbers"),
+    ("[True]", [1.0], "must be a list of numbers"),
+    ("[1e400]", [1], "must be a list of whole numbers"),
+    ("1" + "0" * 400, 1.0, "must be a number"),
+    ("-" * 5000 + "1", 1.0, "nested too deeply to read"),
+    ("[" * 100000, [1.0], "characters long; at most 10000"),
+])
+def test_coerce_refuses_nan_nesting_and_unreadable_values_naming_the_parameter(raw, default, words):
+    with pytest.raises(RunError) as info:
+        coerce("x", raw, default)
+    assert str(info.value).startswith("x") and words in str(info.value) and len(str(info.value)) < 300
+
+
+def test_coerce_takes_big_integers_and_whole_floats():
+    assert coerce("n", str(10**30), 1.0) == 1e30
+    assert coerce("N", "[2.0, 1e4]", [1]) == [2, 10000] and coerce("seed", "1e3", 7) == 1000
+
+
+def test_a_bad_set_value_is_one_line_from_the_command_line(capsys):
+    assert main(["reproduce", "--only", "01", "--set", "B_tesla=" + "-" * 5000 + "1"]) == 2
+    err = capsys.readouterr().err
+    assert len(err.strip().splitlines()) == 1 and "B_tesla" in err
