@@ -20,8 +20,29 @@ def _offender(arr: np.ndarray, bad: np.ndarray) -> str:
     return f"{first!r} (in {_describe(arr)})"
 
 
+#: The float64 range: the largest finite value and the smallest normal one.
+HUGE = float(np.finfo(np.float64).max)
+TINY = float(np.finfo(np.float64).tiny)
+
+
+def _python_numbers(arr: np.ndarray, name: str) -> np.ndarray:
+    """An object array of Python numbers (integers too large for int64, say) as float64."""
+    flat = arr.ravel()
+    if not all(isinstance(x, numbers.Real) and not isinstance(x, (bool, np.bool_)) for x in flat):
+        return arr
+    try:
+        return np.array([float(x) for x in flat]).reshape(arr.shape)
+    except OverflowError:
+        raise ValueError(f"{name} must be at most {HUGE:.4g} (the float64 range); "
+                         f"got an integer of {max(len(str(abs(int(x)))) for x in flat)} digits") from None
+
+
 def as_real_array(value, name: str) -> np.ndarray:
-    """Return ``value`` as a float array, or raise TypeError naming ``name``."""
+    """Return ``value`` as a float array, or raise TypeError naming ``name``.
+
+    Python integers of any size are real numbers (10**23 becomes 1e23); one beyond float64 is
+    a ValueError.
+    """
     if value is None or isinstance(value, (str, bytes, bool, np.bool_)):
         raise TypeError(
             f"{name} must be a real number or an array of real numbers; "
@@ -33,6 +54,8 @@ def as_real_array(value, name: str) -> np.ndarray:
         raise TypeError(
             f"{name} must be a real number or an array of real numbers; got {value!r}"
         ) from exc
+    if arr.dtype == object:
+        arr = _python_numbers(arr, name)
     if arr.dtype.kind not in "iuf":
         raise TypeError(
             f"{name} must be a real number or an array of real numbers; "
@@ -83,3 +106,32 @@ def scalar_or_array(arr: np.ndarray):
 
 def is_real_number(value) -> bool:
     return isinstance(value, numbers.Real) and not isinstance(value, bool)
+
+
+def broadcast(**arrays) -> tuple:
+    """The arrays broadcast against each other, or ValueError naming every argument and its shape."""
+    try:
+        return tuple(np.broadcast_arrays(*arrays.values()))
+    except ValueError:
+        names = " and ".join(arrays)
+        shapes = " and ".join(str(np.shape(a)) for a in arrays.values())
+        raise ValueError(f"{names} must broadcast together (NumPy's rules: equal lengths, or length 1); "
+                         f"got shapes {shapes}") from None
+
+
+def in_float_range(result, what: str, allowed: str, **inputs):
+    """``result`` when every element is a normal float64, else ValueError.
+
+    For results whose true value is positive: an element that overflowed to inf or underflowed
+    below the smallest normal float64 (to 0, or a denormal that lost its digits) is refused with
+    a message naming ``what`` was computed, the inputs that gave it and the range that works
+    (``allowed``).
+    """
+    arr = np.asarray(result)
+    bad = ~np.isfinite(arr) | (np.abs(arr) < TINY)
+    if not bad.any():
+        return result
+    i = tuple(np.argwhere(bad)[0]) if arr.ndim else ()
+    got = ", ".join(f"{k} = {float(np.broadcast_to(v, arr.shape)[i]):.4g}" for k, v in inputs.items())
+    how = "overflows to infinity" if not np.isfinite(arr[i]) else "underflows to zero"
+    raise ValueError(f"{what} {how} in float64 for {got}; {allowed}")

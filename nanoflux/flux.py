@@ -42,14 +42,22 @@ def _field(B, material) -> np.ndarray:
     return v.positive_finite(B, "B", "T")
 
 
+def _range(lo, hi) -> str:
+    return f"between {lo:.3g} and {hi:.3g}"
+
+
 def critical_area(B=None, convention: str = DEFAULT_CONVENTION, *, material=None):
     """Minimum cross-section holding one flux quantum, A = Phi0 / B in m^2 (the paper's Eq. 3).
 
     ``B`` is the uniform internal flux density in T (> 0); ``material`` ("Fe", "Co",
-    "Ni", "Fe3O4") uses that material's mu0 Ms instead.
+    "Ni", "Fe3O4") uses that material's mu0 Ms instead. A result beyond float64 is a ValueError.
     """
     B = _field(B, material)
-    return v.scalar_or_array(flux_quantum(convention) / B)
+    phi0 = flux_quantum(convention)
+    with np.errstate(all="ignore"):
+        area = phi0 / B
+    return v.scalar_or_array(v.in_float_range(
+        area, "A = Phi0 / B", f"B must be {_range(phi0 / v.HUGE, phi0 / v.TINY)} T", B=B))
 
 
 def critical_radius(B=None, convention: str = DEFAULT_CONVENTION, *, material=None):
@@ -59,13 +67,23 @@ def critical_radius(B=None, convention: str = DEFAULT_CONVENTION, *, material=No
     r_c scales as B^(-1/2). ``material`` uses that preset's mu0 Ms as B.
     """
     B = _field(B, material)
-    return v.scalar_or_array(np.sqrt(flux_quantum(convention) / (np.pi * B)))
+    phi0 = flux_quantum(convention)
+    with np.errstate(all="ignore"):
+        squared = phi0 / (np.pi * B)
+    v.in_float_range(squared, "r_c^2 = Phi0 / (pi B)",
+                     f"B must be {_range(phi0 / np.pi / v.HUGE, phi0 / np.pi / v.TINY)} T", B=B)
+    return v.scalar_or_array(np.sqrt(squared))
 
 
 def field_for_radius(radius, convention: str = DEFAULT_CONVENTION):
     """Inverse of Eq. 4: the flux density B = Phi0 / (pi r^2) in T at which ``radius`` (m) is critical."""
     r = v.positive_finite(radius, "radius", "m")
-    return v.scalar_or_array(flux_quantum(convention) / (np.pi * r**2))
+    phi0 = flux_quantum(convention)
+    with np.errstate(all="ignore"):
+        B = phi0 / (np.pi * r**2)
+    lo = max(np.sqrt(phi0 / np.pi / v.HUGE), np.sqrt(v.TINY))  # and r^2 itself must not underflow
+    return v.scalar_or_array(v.in_float_range(
+        B, "B = Phi0 / (pi r^2)", f"radius must be {_range(lo, np.sqrt(phi0 / np.pi / v.TINY))} m", radius=r))
 
 
 def flux_quanta(B, radius, convention: str = DEFAULT_CONVENTION):
@@ -73,14 +91,20 @@ def flux_quanta(B, radius, convention: str = DEFAULT_CONVENTION):
 
     Not rounded: Figure 1 draws ``floor`` of this many flux lines. Broadcasts B against radius.
     """
-    B = v.positive_finite(B, "B", "T")
-    r = v.positive_finite(radius, "radius", "m")
-    return v.scalar_or_array(B * np.pi * r**2 / flux_quantum(convention))
+    B, r = v.broadcast(B=v.positive_finite(B, "B", "T"), radius=v.positive_finite(radius, "radius", "m"))
+    phi0 = flux_quantum(convention)
+    with np.errstate(all="ignore"):
+        quanta = B * np.pi * r**2 / phi0
+    return v.scalar_or_array(v.in_float_range(
+        quanta, "B pi r^2 / Phi0", f"B r^2 must be {_range(v.TINY * phi0 / np.pi, v.HUGE * phi0 / np.pi)} T m^2, "
+        f"with radius {_range(np.sqrt(v.TINY), np.sqrt(v.HUGE))} m", B=B, radius=r))
 
 
 #: Relative guard against round-off when counting whole flux quanta: sqrt then square
 #: can land a hair below an integer (0.9999999999999997 at r = r_c).
 _COUNT_GUARD = 1e-9
+#: The largest count an int64 holds exactly from a float64 (2^63 - 1 rounds up to 2^63).
+_MAX_COUNT = float(2**63 - 1024)
 
 
 def whole_flux_quanta(B, radius, convention: str = DEFAULT_CONVENTION):
@@ -90,4 +114,9 @@ def whole_flux_quanta(B, radius, convention: str = DEFAULT_CONVENTION):
     particle of exactly the critical radius (Eq. 4) holds one quantum. Returns int or int array.
     """
     q = np.floor(np.asarray(flux_quanta(B, radius, convention)) * (1 + _COUNT_GUARD))
+    if (q > _MAX_COUNT).any():
+        B, r = v.broadcast(B=v.as_real_array(B, "B"), radius=v.as_real_array(radius, "radius"))
+        i = tuple(np.argwhere(q > _MAX_COUNT)[0]) if q.ndim else ()
+        raise ValueError(f"whole flux quanta must fit a 64-bit integer (at most {_MAX_COUNT:.4g}); "
+                         f"got {q[i]:.4g} for B = {B[i]:.4g} T and radius = {r[i]:.4g} m")
     return int(q) if q.ndim == 0 else q.astype(np.int64)

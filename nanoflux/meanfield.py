@@ -41,9 +41,13 @@ def critical_radius_mean_field(N=1, n=None, *, material=None):
     number density in m^-3, default the paper's 1e23; ``material`` uses a preset's
     density instead. 13.365 nm for N = 1 at 1e23 m^-3. Broadcasts N against n.
     """
-    N = v.whole_number_at_least_one(N, "N")
-    n = _density(n, material)
-    return v.scalar_or_array(np.cbrt(3.0 * N / (4.0 * np.pi * n)))
+    N, n = v.broadcast(N=v.whole_number_at_least_one(N, "N"), n=_density(n, material))
+    with np.errstate(all="ignore"):
+        volume = 3.0 * N / (4.0 * np.pi * n)
+    scale = 3.0 / (4.0 * np.pi)
+    v.in_float_range(volume, "the sphere volume 3 N / (4 pi n)",
+                     f"N / n must be between {v.TINY / scale:.3g} and {v.HUGE:.3g} m^3", N=N, n=n)
+    return v.scalar_or_array(np.cbrt(volume))
 
 
 def dipoles_in_sphere(radius, n=None, *, material=None):
@@ -51,9 +55,14 @@ def dipoles_in_sphere(radius, n=None, *, material=None):
 
     Not rounded. ``n`` in m^-3, default the paper's 1e23; or ``material``'s density.
     """
-    r = v.positive_finite(radius, "radius", "m")
-    n = _density(n, material)
-    return v.scalar_or_array(4.0 / 3.0 * np.pi * r**3 * n)
+    r, n = v.broadcast(radius=v.positive_finite(radius, "radius", "m"), n=_density(n, material))
+    scale = 4.0 / 3.0 * np.pi
+    with np.errstate(all="ignore"):
+        count = 4.0 / 3.0 * np.pi * r**3 * n
+    return v.scalar_or_array(v.in_float_range(
+        count, "the mean count (4/3) pi r^3 n",
+        f"r^3 n must be between {v.TINY / scale:.3g} and {v.HUGE / scale:.3g}, with radius between "
+        f"{np.cbrt(v.TINY):.3g} and {np.cbrt(v.HUGE):.3g} m", radius=r, n=n))
 
 
 class TableRow(NamedTuple):

@@ -23,6 +23,11 @@ def _table(header, rows) -> str:
     return "\n".join(out)
 
 
+def _fixed(x: float) -> str:
+    """Two decimals for ordinary sizes, significant figures for very large ones."""
+    return f"{x:.2f}" if abs(x) < 1e9 else num(x, 4)
+
+
 def flux_radius_text(B_tesla=(), convention: str = "h/2e", *, materials=()) -> str:
     """Eqs. 2, 3 and 4 for each field in T and each material preset (its mu0 Ms), as a text table."""
     phi0 = flux_quantum(convention)
@@ -32,9 +37,12 @@ def flux_radius_text(B_tesla=(), convention: str = "h/2e", *, materials=()) -> s
     for name in materials:
         fields.append(get_material(name).mu0Ms_tesla)
         labels.append(f"{name} (mu0 Ms)")
+    with np.errstate(all="ignore"):
+        areas_nm2 = critical_area(np.array(fields), convention) * 1e18 if fields else np.array([])
+    v.in_float_range(areas_nm2, "A in nm^2", "B must be at least 1e-290 T for this table", B=np.array(fields))
     rows = [
-        (label, f"{b:.4g}", f"{critical_area(b, convention) * 1e18:.2f}", f"{critical_radius(b, convention) * 1e9:.2f}")
-        for label, b in zip(labels, fields)
+        (label, f"{b:.4g}", _fixed(area), _fixed(critical_radius(b, convention) * 1e9))
+        for label, b, area in zip(labels, fields, areas_nm2)
     ]
     head = f"Phi0 = {convention} = {phi0:.9e} Wb (Eq. 2)"
     return head + "\n" + _table(("source", "B [T]", "A = Phi0/B [nm^2] (Eq. 3)", "r_c [nm] (Eq. 4)"), rows)
