@@ -26,19 +26,25 @@ class Constant:
 #: Planck constant h, exact by definition of the SI since 20 May 2019.
 PLANCK = Constant(
     "h", "Planck constant", 6.62607015e-34, "J s",
-    "SI Brochure, 9th ed. (BIPM 2019); CODATA 2018", exact=True,
+    "SI Brochure, 9th ed. (BIPM 2019); CODATA 2022", exact=True,
 )
 
 #: Elementary charge e, exact by definition of the SI since 20 May 2019.
 ELEMENTARY_CHARGE = Constant(
     "e", "elementary charge", 1.602176634e-19, "C",
-    "SI Brochure, 9th ed. (BIPM 2019); CODATA 2018", exact=True,
+    "SI Brochure, 9th ed. (BIPM 2019); CODATA 2022", exact=True,
 )
 
 #: Vacuum magnetic permeability mu0 (measured, no longer exact since 2019).
 VACUUM_PERMEABILITY = Constant(
-    "mu0", "vacuum magnetic permeability", 1.25663706212e-6, "N A^-2",
-    "CODATA 2018 recommended value", exact=False,
+    "mu0", "vacuum magnetic permeability", 1.25663706127e-6, "N A^-2",
+    "CODATA 2022 recommended value (Mohr et al., Rev. Mod. Phys. 97, 025002 (2025))", exact=False,
+)
+
+#: Bohr magneton mu_B = e hbar / 2 m_e, the moment of one dipole in the paper's model.
+BOHR_MAGNETON = Constant(
+    "mu_B", "Bohr magneton", 9.2740100657e-24, "J T^-1",
+    "CODATA 2022 recommended value (Mohr et al., Rev. Mod. Phys. 97, 025002 (2025))", exact=False,
 )
 
 #: The paper's number density of magnetic dipoles, n = 1e23 m^-3 (text before Table I).
@@ -53,4 +59,4 @@ PAPER_TABLE_ONE_NM = {1: 13.4, 10: 28.8, 100: 62.0, 1000: 134.0, 10000: 288.0}
 #: Printed precision of the Table I radii (decimal places), keyed by N.
 PAPER_TABLE_ONE_DECIMALS = {1: 1, 10: 1, 100: 1, 1000: 0, 10000: 0}
 
-ALL = (PLANCK, ELEMENTARY_CHARGE, VACUUM_PERMEABILITY)
+ALL = (PLANCK, ELEMENTARY_CHARGE, VACUUM_PERMEABILITY, BOHR_MAGNETON)

@@ -23,10 +23,11 @@ from concurrent.futures import ThreadPoolExecutor, wait
 import numpy as np
 
 from . import _validate as v
+from .constants import BOHR_MAGNETON as _BOHR_MAGNETON
 from .constants import VACUUM_PERMEABILITY
 from .meanfield import critical_radius_mean_field
 
-BOHR_MAGNETON = 9.2740100783e-24  # J/T (= A m^2), CODATA 2018 recommended value
+BOHR_MAGNETON = _BOHR_MAGNETON.value  # J/T (= A m^2); its source: nanoflux.constants.BOHR_MAGNETON
 
 #: A point closer to a dipole than this fraction of the coordinate scale (the largest
 #: absolute coordinate of any point or dipole, in m) is taken to coincide with it.
@@ -250,7 +251,7 @@ def dipole_field(points, positions, moments):
     """Summed field B in T of N point dipoles at M points: sum_i mu0/(4 pi) [3 (m_i.u) u - m_i] / |r - r_i|^3.
 
     The paper's dipole formula with superposition; u is the unit vector from dipole i to the
-    point, mu0 the CODATA 2018 value of :data:`nanoflux.VACUUM_PERMEABILITY`.
+    point, mu0 the CODATA 2022 value of :data:`nanoflux.VACUUM_PERMEABILITY`.
 
     ``points`` (M, 3) in m, or one point (3,); ``positions`` (N, 3) in m and ``moments`` (N, 3)
     in A m^2, or one dipole as two (3,) vectors. Returns float64 (M, 3), or (3,) for one point.

@@ -10,8 +10,9 @@ Number densities: atoms (Fe, Co, Ni) or Fe ions (Fe3O4) per m^3 from the room-
 temperature mass densities in the CRC Handbook of Chemistry and Physics and the
 standard atomic weights; magnetite from its cubic spinel cell, 24 Fe ions in
 a = 8.396 Angstrom. Saturation magnetization Ms at room temperature from
-C. Kittel, *Introduction to Solid State Physics* (8th ed.), table of ferromagnetic
-crystals, in gauss (emu cm^-3); mu0 Ms = mu0 * (Ms in G * 1e3 A m^-1 per G).
+C. Kittel, *Introduction to Solid State Physics*, 8th ed. (Wiley, 2005), chapter "Ferromagnetism
+and Antiferromagnetism", Table 1 (critical temperature and magnetization of ferromagnetic
+crystals), in gauss (emu cm^-3); mu0 Ms = mu0 * (Ms in G * 1e3 A m^-1 per G).
 """
 from __future__ import annotations
 
@@ -43,7 +44,8 @@ class Material:
         return VACUUM_PERMEABILITY.value * self.Ms_A_per_m
 
 
-_KITTEL = "Kittel, Introduction to Solid State Physics, 8th ed., Table 11.1 (room temperature)"
+_KITTEL = ("Kittel, Introduction to Solid State Physics, 8th ed., chapter 'Ferromagnetism and "
+           "Antiferromagnetism', Table 1 (room temperature)")
 
 MATERIALS = MappingProxyType({
     "Fe": Material(

@@ -6,7 +6,7 @@ import pytest
 from nanoflux import assumption_plots, assumptions, parameters, report
 
 H, E = 6.62607015e-34, 1.602176634e-19
-MU0 = 1.25663706212e-6
+MU0 = 1.25663706127e-6  # CODATA 2022, typed here as an independent witness
 ALL = ["Fe", "Co", "Ni", "Fe3O4"]
 N_IRON = 8.491e28
 

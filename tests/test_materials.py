@@ -5,7 +5,7 @@ import pytest
 import nanoflux as nf
 
 AVOGADRO = 6.02214076e23  # mol^-1, exact (SI 2019)
-MU0 = 4e-7 * math.pi      # the classical value; CODATA 2018 differs by 1e-10
+MU0 = 4e-7 * math.pi      # the classical value; CODATA 2022 differs by 5e-10
 
 
 @pytest.mark.parametrize("name, rho_g_cm3, molar_g_mol", [
