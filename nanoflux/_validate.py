@@ -1,7 +1,9 @@
 """Input checks: the one home of validation. Messages read "X must be ...; got ..."."""
 from __future__ import annotations
 
+import math
 import numbers
+from decimal import ROUND_CEILING, ROUND_FLOOR, Decimal
 
 import numpy as np
 
@@ -33,8 +35,10 @@ def _python_numbers(arr: np.ndarray, name: str) -> np.ndarray:
     try:
         return np.array([float(x) for x in flat]).reshape(arr.shape)
     except OverflowError:
-        raise ValueError(f"{name} must be at most {HUGE:.4g} (the float64 range); "
-                         f"got an integer of {max(len(str(abs(int(x)))) for x in flat)} digits") from None
+        big = max(flat, key=lambda x: abs(int(x)))
+        bound = f"at most {HUGE:.4g}" if big > 0 else f"at least {-HUGE:.4g}"
+        raise ValueError(f"{name} must be {bound} (the float64 range); "
+                         f"got an integer of {len(str(abs(int(big))))} digits") from None
 
 
 def as_real_array(value, name: str) -> np.ndarray:
@@ -119,6 +123,22 @@ def broadcast(**arrays) -> tuple:
                          f"got shapes {shapes}") from None
 
 
+def figures(x, *, up: bool, digits: int = 3) -> str:
+    """``x`` to ``digits`` significant figures, rounded up or down (never to the other side of a bound).
+
+    ``x`` may be a Decimal beyond float64 (HUGE * 4 pi / 3 = 7.53e+308).
+    """
+    d = Decimal(x)
+    q = d.quantize(Decimal(1).scaleb(d.adjusted() - digits + 1), rounding=ROUND_CEILING if up else ROUND_FLOOR)
+    f = float(q)
+    return f"{f:.{digits}g}" if math.isfinite(f) else f"{q:.{digits}g}"
+
+
+def between(lo, hi) -> str:
+    """"between LO and HI", LO rounded up and HI down, so that every value in the stated range works."""
+    return f"between {figures(lo, up=True)} and {figures(hi, up=False)}"
+
+
 def in_float_range(result, what: str, allowed: str, **inputs):
     """``result`` when every element is a normal float64, else ValueError.
 
@@ -135,3 +155,16 @@ def in_float_range(result, what: str, allowed: str, **inputs):
     got = ", ".join(f"{k} = {float(np.broadcast_to(v, arr.shape)[i]):.4g}" for k, v in inputs.items())
     how = "overflows to infinity" if not np.isfinite(arr[i]) else "underflows to zero"
     raise ValueError(f"{what} {how} in float64 for {got}; {allowed}")
+
+
+def steps_in_float_range(steps: dict, allowed: str, **inputs):
+    """The first of ``steps`` when every one is a normal float64, else :func:`in_float_range`'s ValueError.
+
+    ``steps`` maps a formula to its value: the result first, then the intermediates it was computed
+    from. An intermediate below the smallest normal float64 loses digits even when the result looks
+    ordinary (pi B at B = 1e-320), and one that overflows can spoil a result that fits; either is
+    refused with ``allowed``, which must state the range of every input.
+    """
+    for what, value in steps.items():
+        in_float_range(value, what, allowed, **inputs)
+    return next(iter(steps.values()))

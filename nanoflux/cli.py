@@ -20,14 +20,14 @@ CLOSED_PIPE = 141  # 128 + SIGPIPE, what a program killed by a closed pipe repor
 class _Parser(argparse.ArgumentParser):
     """An ArgumentParser whose errors are one line on stderr and exit status 2.
 
-    A value such as ``-1e3`` or ``-inf`` is read as a (bad) number, so that ``--field -1e3`` is
-    reported as a field that must be positive, not as an unknown option.
+    A value that starts like a negative number (``-1e3``, ``-1_000``, ``-.5``, ``-inf``) is read as a
+    value, never an option: ``--field -1e3`` is reported as a field that must be positive, and
+    ``--field -1x`` as not a number, rather than as an unknown option. No option starts with a digit.
     """
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self._negative_number_matcher = re.compile(r"^-(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?$|^-(inf|infinity|nan)$",
-                                                   re.IGNORECASE)
+        self._negative_number_matcher = re.compile(r"^-(\.?\d|(inf|infinity|nan)$)", re.IGNORECASE)
 
     def error(self, message):  # noqa: D401 - argparse API
         sys.stderr.write(f"{self.prog}: error: {message}\n")

@@ -43,7 +43,7 @@ def _field(B, material) -> np.ndarray:
 
 
 def _range(lo, hi) -> str:
-    return f"between {lo:.3g} and {hi:.3g}"
+    return v.between(lo, hi)
 
 
 def critical_area(B=None, convention: str = DEFAULT_CONVENTION, *, material=None):
@@ -57,7 +57,7 @@ def critical_area(B=None, convention: str = DEFAULT_CONVENTION, *, material=None
     with np.errstate(all="ignore"):
         area = phi0 / B
     return v.scalar_or_array(v.in_float_range(
-        area, "A = Phi0 / B", f"B must be {_range(phi0 / v.HUGE, phi0 / v.TINY)} T", B=B))
+        area, "A = Phi0 / B", f"B must be {_range(max(phi0 / v.HUGE, v.TINY), phi0 / v.TINY)} T", B=B))
 
 
 def critical_radius(B=None, convention: str = DEFAULT_CONVENTION, *, material=None):
@@ -69,9 +69,11 @@ def critical_radius(B=None, convention: str = DEFAULT_CONVENTION, *, material=No
     B = _field(B, material)
     phi0 = flux_quantum(convention)
     with np.errstate(all="ignore"):
-        squared = phi0 / (np.pi * B)
-    v.in_float_range(squared, "r_c^2 = Phi0 / (pi B)",
-                     f"B must be {_range(phi0 / np.pi / v.HUGE, phi0 / np.pi / v.TINY)} T", B=B)
+        pi_B = np.pi * B
+        squared = phi0 / pi_B
+    lo = max(v.TINY / np.pi, phi0 / np.pi / v.HUGE)  # pi B itself must not underflow
+    v.steps_in_float_range({"r_c^2 = Phi0 / (pi B)": squared, "pi B": pi_B},
+                           f"B must be {_range(lo, phi0 / np.pi / v.TINY)} T", B=B)
     return v.scalar_or_array(np.sqrt(squared))
 
 
@@ -80,10 +82,12 @@ def field_for_radius(radius, convention: str = DEFAULT_CONVENTION):
     r = v.positive_finite(radius, "radius", "m")
     phi0 = flux_quantum(convention)
     with np.errstate(all="ignore"):
-        B = phi0 / (np.pi * r**2)
+        r2 = r**2
+        B = phi0 / (np.pi * r2)
     lo = max(np.sqrt(phi0 / np.pi / v.HUGE), np.sqrt(v.TINY))  # and r^2 itself must not underflow
-    return v.scalar_or_array(v.in_float_range(
-        B, "B = Phi0 / (pi r^2)", f"radius must be {_range(lo, np.sqrt(phi0 / np.pi / v.TINY))} m", radius=r))
+    return v.scalar_or_array(v.steps_in_float_range(
+        {"B = Phi0 / (pi r^2)": B, "r^2": r2},
+        f"radius must be {_range(lo, np.sqrt(phi0 / np.pi / v.TINY))} m", radius=r))
 
 
 def flux_quanta(B, radius, convention: str = DEFAULT_CONVENTION):
@@ -94,10 +98,13 @@ def flux_quanta(B, radius, convention: str = DEFAULT_CONVENTION):
     B, r = v.broadcast(B=v.positive_finite(B, "B", "T"), radius=v.positive_finite(radius, "radius", "m"))
     phi0 = flux_quantum(convention)
     with np.errstate(all="ignore"):
-        quanta = B * np.pi * r**2 / phi0
-    return v.scalar_or_array(v.in_float_range(
-        quanta, "B pi r^2 / Phi0", f"B r^2 must be {_range(v.TINY * phi0 / np.pi, v.HUGE * phi0 / np.pi)} T m^2, "
-        f"with radius {_range(np.sqrt(v.TINY), np.sqrt(v.HUGE))} m", B=B, radius=r))
+        pi_B, r2 = B * np.pi, r**2
+        flux = pi_B * r2
+        quanta = flux / phi0
+    allowed = (f"B r^2 must be {_range(v.TINY / np.pi, v.HUGE * phi0 / np.pi)} T m^2, with B "
+               f"{_range(v.TINY / np.pi, v.HUGE / np.pi)} T and radius {_range(np.sqrt(v.TINY), np.sqrt(v.HUGE))} m")
+    return v.scalar_or_array(v.steps_in_float_range(
+        {"B pi r^2 / Phi0": quanta, "pi B": pi_B, "r^2": r2, "B pi r^2": flux}, allowed, B=B, radius=r))
 
 
 #: Relative guard against round-off when counting whole flux quanta: sqrt then square
@@ -117,6 +124,8 @@ def whole_flux_quanta(B, radius, convention: str = DEFAULT_CONVENTION):
     if (q > _MAX_COUNT).any():
         B, r = v.broadcast(B=v.as_real_array(B, "B"), radius=v.as_real_array(radius, "radius"))
         i = tuple(np.argwhere(q > _MAX_COUNT)[0]) if q.ndim else ()
-        raise ValueError(f"whole flux quanta must fit a 64-bit integer (at most {_MAX_COUNT:.4g}); "
-                         f"got {q[i]:.4g} for B = {B[i]:.4g} T and radius = {r[i]:.4g} m")
+        most = v.figures(_MAX_COUNT * flux_quantum(convention) / np.pi, up=False)
+        raise ValueError(f"whole flux quanta must fit a 64-bit integer (at most 2**63 - 1 = {_MAX_COUNT:.4g}, "
+                         f"so B r^2 at most {most} T m^2); got {q[i]:.4g} for B = {B[i]:.4g} T "
+                         f"and radius = {r[i]:.4g} m")
     return int(q) if q.ndim == 0 else q.astype(np.int64)

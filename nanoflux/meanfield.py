@@ -6,6 +6,7 @@ which scales as N^(1/3). SI units: n in m^-3, radii in m.
 """
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import NamedTuple
 
 import numpy as np
@@ -43,10 +44,14 @@ def critical_radius_mean_field(N=1, n=None, *, material=None):
     """
     N, n = v.broadcast(N=v.whole_number_at_least_one(N, "N"), n=_density(n, material))
     with np.errstate(all="ignore"):
-        volume = 3.0 * N / (4.0 * np.pi * n)
+        three_N, four_pi_n = 3.0 * N, 4.0 * np.pi * n
+        volume = three_N / four_pi_n
     scale = 3.0 / (4.0 * np.pi)
-    v.in_float_range(volume, "the sphere volume 3 N / (4 pi n)",
-                     f"N / n must be between {v.TINY / scale:.3g} and {v.HUGE:.3g} m^3", N=N, n=n)
+    v.steps_in_float_range(
+        {"the sphere volume 3 N / (4 pi n)": volume, "3 N": three_N, "4 pi n": four_pi_n},
+        f"N / n must be {v.between(v.TINY / scale, Decimal(v.HUGE) / Decimal(scale))} m^3, with N at most "
+        f"{v.figures(v.HUGE / 3, up=False)} and n {v.between(v.TINY / (4 * np.pi), v.HUGE / (4 * np.pi))} m^-3",
+        N=N, n=n)
     return v.scalar_or_array(np.cbrt(volume))
 
 
@@ -58,11 +63,13 @@ def dipoles_in_sphere(radius, n=None, *, material=None):
     r, n = v.broadcast(radius=v.positive_finite(radius, "radius", "m"), n=_density(n, material))
     scale = 4.0 / 3.0 * np.pi
     with np.errstate(all="ignore"):
-        count = 4.0 / 3.0 * np.pi * r**3 * n
-    return v.scalar_or_array(v.in_float_range(
-        count, "the mean count (4/3) pi r^3 n",
-        f"r^3 n must be between {v.TINY / scale:.3g} and {v.HUGE / scale:.3g}, with radius between "
-        f"{np.cbrt(v.TINY):.3g} and {np.cbrt(v.HUGE):.3g} m", radius=r, n=n))
+        r3 = r**3
+        sphere = scale * r3
+        count = sphere * n
+    return v.scalar_or_array(v.steps_in_float_range(
+        {"the mean count (4/3) pi r^3 n": count, "r^3": r3, "(4/3) pi r^3": sphere},
+        f"r^3 n must be {v.between(v.TINY / scale, v.HUGE / scale)}, with radius "
+        f"{v.between(np.cbrt(v.TINY), np.cbrt(v.HUGE / scale))} m", radius=r, n=n))
 
 
 class TableRow(NamedTuple):

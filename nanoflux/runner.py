@@ -89,10 +89,10 @@ def select(names=(), folder: Path = NOTEBOOKS_DIR) -> list[Path]:
 # -- typing command-line values -------------------------------------------------------------------
 
 def parse_assignment(text: str) -> tuple[str, str]:
-    """Split ``NAME=VALUE``."""
+    """Split ``NAME=VALUE``; NAME is a Python identifier (of at most 100 characters)."""
     name, sep, raw = text.partition("=")
-    if not sep or not name.strip().isidentifier():
-        raise RunError(f"--set takes NAME=VALUE; got {text!r}")
+    if not sep or not name.strip().isidentifier() or len(name.strip()) > 100:
+        raise RunError(f"--set takes NAME=VALUE, NAME a parameter's name; got {_shown(text)}")
     return name.strip(), raw.strip()
 
 

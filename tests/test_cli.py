@@ -88,3 +88,31 @@ def test_material_presets(capsys):
     assert exit_code(["table", "--material", "Fe", "--density", "1e23"]) == 2
     assert "either n or material" in capsys.readouterr().err
     assert exit_code(["radius", "--material", "Gd"]) == 2
+
+
+@pytest.mark.parametrize("argv, words", [
+    # argparse took -1e3 for an option ("expected at least one argument"); it is a (bad) field
+    (["radius", "--field", "-1e3"], "nanoflux radius: error: B must be positive and finite, in T; got -1000.0"),
+    (["radius", "-B", "-1e3"], "B must be positive and finite, in T; got -1000.0"),
+    (["radius", "--field", "2", "-1E+3"], "B must be positive and finite, in T; got -1000.0 (in"),
+    (["radius", "--field", "-1_000"], "B must be positive and finite, in T; got -1000.0"),
+    (["radius", "--field", "-.5"], "B must be positive and finite, in T; got -0.5"),
+    (["radius", "--field", "-1x"], "argument --field/-B: not a number: '-1x'"),
+    (["radius", "--field", "nan"], "B must be positive and finite, in T; got nan"),
+    (["radius", "--field", "inf"], "B must be positive and finite, in T; got inf"),
+    (["radius", "--field", "-Infinity"], "B must be positive and finite, in T; got -inf"),
+    (["radius", "--field", "1e999"], "B must be positive and finite, in T; got inf"),
+    (["radius", "--field", "1e300"], "B must be between"),
+    (["table", "--density", "-5"], "nanoflux table: error: n must be positive and finite, in m^-3; got -5.0"),
+    (["table", "--density", "-1e23"], "n must be positive and finite, in m^-3; got -1e+23"),
+    (["table", "--density", "1e-320"], "N / n must be between"),
+    (["table", "--dipoles", "-1"], "nanoflux table: error: N must be a whole number of at least 1; got -1.0"),
+    (["table", "--dipoles", "1", "-2e3"], "N must be a whole number of at least 1; got -2000.0"),
+    (["table", "--dipoles", "1e400"], "N must be a whole number of at least 1; got inf"),
+])
+def test_bad_numbers_are_one_line_naming_the_value(capsys, argv, words):
+    code = exit_code(argv)
+    err = capsys.readouterr().err
+    assert code == 2
+    assert words in err
+    assert len(err.strip().splitlines()) == 1 and "Traceback" not in err

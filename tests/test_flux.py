@@ -1,4 +1,5 @@
 import math
+import re
 
 import numpy as np
 import pytest
@@ -102,3 +103,93 @@ def test_whole_flux_quanta_counts_one_at_every_critical_radius():
     assert nf.whole_flux_quanta(1.0, 0.999 * nf.critical_radius(1.0)) == 0
     assert nf.whole_flux_quanta(1.0, 2.5 * nf.critical_radius(1.0)) == 6  # floor(6.25)
     assert isinstance(nf.whole_flux_quanta(1.0, 1e-7), int)
+
+
+# -- numbers at the edges ------------------------------------------------------------------------
+
+@pytest.mark.filterwarnings("error")  # never a RuntimeWarning with a wrong number
+@pytest.mark.parametrize("call, words", [
+    # pi B lands below the smallest normal float64: r_c looked ordinary but had lost five digits
+    (lambda: nf.critical_radius(1e-320), "pi B underflows to zero in float64 for B = 1e-320; "
+                                         "B must be between 7.09e-309 and 2.95e+292 T"),
+    (lambda: nf.critical_radius(1e300), "r_c^2 = Phi0 / (pi B) underflows to zero in float64 for B = 1e+300"),
+    (lambda: nf.critical_area(1e300), "B must be between 2.23e-308 and 9.29e+292 T"),
+    (lambda: nf.field_for_radius(1e-160), "r^2 underflows to zero in float64 for radius = 1e-160; "
+                                          "radius must be between 1.5e-154 and 1.71e+146 m"),
+    (lambda: nf.flux_quanta(1e300, 1e300), "overflows to infinity in float64 for B = 1e+300, radius = 1e+300; "
+                                           "B r^2 must be between 7.09e-309 and 1.18e+293 T m^2"),
+    (lambda: nf.flux_quanta(1.0, 1e-160), "r^2 underflows to zero in float64 for B = 1, radius = 1e-160"),
+    (lambda: nf.whole_flux_quanta(1e300, 1e300), "B pi r^2 / Phi0 overflows to infinity"),
+])
+def test_results_beyond_float64_name_the_parameter_and_the_range(call, words):
+    with pytest.raises(ValueError) as info:
+        call()
+    assert words in str(info.value)
+
+
+def _bounds(call, pattern):
+    """The numbers a refusal states as the range that works."""
+    with pytest.raises(ValueError) as info:
+        call()
+    return [float(x) for x in re.search(pattern, str(info.value)).groups()]
+
+
+@pytest.mark.filterwarnings("error")
+@pytest.mark.parametrize("func, unit, outside", [(nf.critical_area, "T", [1.1]), (nf.critical_radius, "T", [0.9, 1.1]),
+                                                 (nf.field_for_radius, "m", [0.9, 1.1])])
+def test_the_stated_range_works_at_both_ends_and_not_beyond(func, unit, outside):
+    # witness: each printed end gives a positive normal result; 10% beyond it, the refusal. (A is
+    # promised only from the smallest normal B, 2.23e-308 T; a subnormal B still divides exactly.)
+    lo, hi = _bounds(lambda: func(1e300), rf"must be between (\S+) and (\S+) {unit}")
+    for x in (lo, hi):
+        assert np.isfinite(func(x)) and func(x) >= np.finfo(float).tiny
+    for x in [(lo, hi)[f > 1] * f for f in outside]:
+        with pytest.raises(ValueError, match="must be between"):
+            func(x)
+
+
+@pytest.mark.filterwarnings("error")
+def test_flux_quanta_range_holds_at_its_ends():
+    lo, hi, _, B_hi, r_lo, r_hi = _bounds(
+        lambda: nf.flux_quanta(1e300, 1e300),
+        r"B r\^2 must be between (\S+) and (\S+) T m\^2, with B between (\S+) and (\S+) T "
+        r"and radius between (\S+) and (\S+) m")
+    assert nf.flux_quanta(lo, 1.0) > 0 and np.isfinite(nf.flux_quanta(hi, 1.0))
+    assert np.isfinite(nf.flux_quanta(B_hi, 1e-10)) and nf.flux_quanta(1e290, r_lo) > 0
+    assert np.isfinite(nf.flux_quanta(1e-300, r_hi))
+    for B, r in [(hi * 1.1, 1.0), (B_hi * 1.1, 1e-10), (1e290, r_lo * 0.9), (1e-300, r_hi * 1.1)]:
+        with pytest.raises(ValueError, match="B r\\^2 must be between"):
+            nf.flux_quanta(B, r)
+
+
+def test_python_integers_of_any_size_are_fields_and_radii():
+    assert nf.critical_radius(10**30) == nf.critical_radius(1e30)
+    assert nf.flux_quanta(2**70, [10**-15]) == pytest.approx(2.0**70 * math.pi * 1e-30 / PHI0, rel=1e-14)
+    with pytest.raises(ValueError, match=r"^B must be at most 1.798e\+308 \(the float64 range\); got an integer of 401"):
+        nf.critical_radius(10**400)
+    with pytest.raises(ValueError, match=r"^radius must be at least -1.798e\+308 \(the float64 range\)"):
+        nf.field_for_radius([1, -10**400])
+
+
+@pytest.mark.parametrize("B, radius", [(1, [1e2]), (1e10, 1e5), (10**30, 1), ([1, 1], [1e-8, 1e2])])
+def test_counts_beyond_int64_are_refused_by_name_never_wrapped(B, radius):
+    # witness: 1 T over 100 m holds 1.52e19 quanta, more than 2**63 - 1 = 9.22e18; astype(int64) gave < 0
+    with pytest.raises(ValueError) as info:
+        nf.whole_flux_quanta(B, radius)
+    text = str(info.value)
+    assert "must fit a 64-bit integer (at most 2**63 - 1" in text
+    assert re.search(r"for B = \S+ T and radius = \S+ m$", text)
+
+
+def test_counts_up_to_int64_are_exact_and_positive():
+    # witness: the stated limit B r^2 <= 6.07e3 T m^2 holds; floor(1 pi 50^2 / Phi0) by hand
+    assert nf.whole_flux_quanta(1, 50) == math.floor(math.pi * 2500 / PHI0 * (1 + 1e-9))
+    assert 0 < nf.whole_flux_quanta(6.07e3, 1.0) <= 2**63 - 1
+    with pytest.raises(ValueError, match=r"so B r\^2 at most 6.07e\+03 T m\^2\); got"):
+        nf.whole_flux_quanta(6.08e3, 1.0)
+
+
+@pytest.mark.parametrize("func", [nf.flux_quanta, nf.whole_flux_quanta])
+def test_broadcast_mismatch_names_B_and_radius(func):
+    with pytest.raises(ValueError, match=r"^B and radius must broadcast together .*; got shapes \(3,\) and \(2,\)$"):
+        func([1, 2, 3], [1e-8, 2e-8])

@@ -91,3 +91,75 @@ def test_non_numeric_N(bad):
 def test_non_numeric_density():
     with pytest.raises(TypeError, match="n must be a real number"):
         nf.critical_radius_mean_field(1, "1e23")
+
+
+# -- numbers at the edges ------------------------------------------------------------------------
+
+def test_python_integers_of_any_size_are_numbers():
+    # witness: np.asarray(10**23) is an object array; the radius must equal the float input's
+    assert nf.critical_radius_mean_field(1, 10**23) == nf.critical_radius_mean_field(1, 1e23)
+    assert nf.critical_radius_mean_field(10**30, 10**40) == pytest.approx(by_hand(1e30, 1e40), rel=1e-14)
+    r = nf.critical_radius_mean_field([1, 10**30], 10**23)
+    assert r[1] == pytest.approx(by_hand(1e30, 1e23), rel=1e-14)
+    assert nf.dipoles_in_sphere(1e-8, 10**23) == nf.dipoles_in_sphere(1e-8, 1e23)
+    assert [row.N for row in nf.table_one([1, 10**20], 10**23)] == [1, 10**20]
+
+
+@pytest.mark.parametrize("call, words", [
+    (lambda: nf.critical_radius_mean_field(10**400), r"^N must be at most 1.798e\+308 \(the float64 range\); "
+                                                    r"got an integer of 401 digits$"),
+    (lambda: nf.critical_radius_mean_field(1, -10**400), r"^n must be at least -1.798e\+308 \(the float64 range\)"),
+    (lambda: nf.table_one([1, 10**400]), r"^N must be at most 1.798e\+308"),
+])
+def test_integers_beyond_float64_are_refused_by_name(call, words):
+    with pytest.raises(ValueError, match=words):
+        call()
+
+
+@pytest.mark.filterwarnings("error")  # never a RuntimeWarning with a wrong number
+@pytest.mark.parametrize("call, words", [
+    (lambda: nf.critical_radius_mean_field(1, 1e-320),
+     "the sphere volume 3 N / (4 pi n) overflows to infinity in float64 for N = 1, n = 1e-320; "
+     "N / n must be between 9.33e-308 and 7.53e+308 m^3, with N at most 5.99e+307 and n between 1.78e-309 "
+     "and 1.43e+307 m^-3"),
+    (lambda: nf.critical_radius_mean_field(1, 1e308), "underflows to zero in float64 for N = 1, n = 1e+308"),
+    (lambda: nf.critical_radius_mean_field(1e308, 0.5), "N at most 5.99e+307"),
+    (lambda: nf.table_one(1, 1e-320), "overflows to infinity in float64 for N = 1, n = 1e-320"),
+    (lambda: nf.dipoles_in_sphere(1e200), "overflows to infinity in float64 for radius = 1e+200, n = 1e+23; "
+                                          "r^3 n must be between 5.32e-309 and 4.29e+307"),
+    # r^3 = 1e-315 is subnormal: the count 4.2e-15 looked ordinary but had lost eight digits
+    (lambda: nf.dipoles_in_sphere(1e-105, 1e300), "r^3 underflows to zero in float64 for radius = 1e-105, n = 1e+300; "
+                                                  "r^3 n must be between"),
+    (lambda: nf.dipoles_in_sphere(4e102, 1e-300), "with radius between 2.82e-103 and 3.5e+102 m"),
+])
+def test_results_beyond_float64_name_the_parameters_and_the_range(call, words):
+    with pytest.raises(ValueError) as info:
+        call()
+    assert words in str(info.value)
+
+
+@pytest.mark.filterwarnings("error")
+def test_the_stated_ranges_work_at_their_ends():
+    # witness: each end the messages print gives a normal result; 10% beyond it does not
+    assert nf.critical_radius_mean_field(1, 1 / 9.33e-308) > 0
+    assert nf.critical_radius_mean_field(5.99e307, 5.99e307 / 7.53 / 1e308) > 0  # N / n = 7.53e+308
+    assert nf.critical_radius_mean_field(1, 1.78e-309) > 0 and nf.critical_radius_mean_field(1e300, 1.43e307) > 0
+    assert nf.dipoles_in_sphere(2.82e-103, 1e300) > 0 and nf.dipoles_in_sphere(3.5e102, 1e-300) > 0
+    assert nf.dipoles_in_sphere(1.0, 5.32e-309) > 0 and nf.dipoles_in_sphere(1.0, 4.29e307) > 0
+    for call in (lambda: nf.critical_radius_mean_field(1, 1.1 / 9.33e-308),
+                 lambda: nf.critical_radius_mean_field(5.99e307, 5.99e307 / 8.3 / 1e308),
+                 lambda: nf.critical_radius_mean_field(6.6e307, 1.0),
+                 lambda: nf.critical_radius_mean_field(1e300, 1.1 * 1.43e307),
+                 lambda: nf.dipoles_in_sphere(2.5e-103, 1e300), lambda: nf.dipoles_in_sphere(3.9e102, 1e-300),
+                 lambda: nf.dipoles_in_sphere(1.0, 4.8e307)):
+        with pytest.raises(ValueError, match="must be between"):
+            call()
+
+
+@pytest.mark.parametrize("call, words", [
+    (lambda: nf.critical_radius_mean_field([1, 2, 3], [1e23, 1e24]), r"^N and n must broadcast together"),
+    (lambda: nf.dipoles_in_sphere([1e-8, 2e-8], [1e23, 1e24, 1e25]), r"^radius and n must broadcast together"),
+])
+def test_broadcast_mismatch_names_both_arguments(call, words):
+    with pytest.raises(ValueError, match=words + r" .*; got shapes \(\d,\) and \(\d,\)$"):
+        call()

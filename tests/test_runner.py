@@ -186,3 +186,33 @@ def test_a_bad_set_value_is_one_line_from_the_command_line(capsys):
     assert main(["reproduce", "--only", "01", "--set", "B_tesla=" + "-" * 5000 + "1"]) == 2
     err = capsys.readouterr().err
     assert len(err.strip().splitlines()) == 1 and "B_tesla" in err
+
+
+@pytest.mark.parametrize("raw, default, words", [
+    ("float('nan')", 1.0, "x must be a number (declared x = 1.0); got \"float('nan')\" (NaN and infinity"),
+    ("NaN", [1.0], "x must be a list of numbers such as [1.0]; got 'NaN' (NaN and infinity"),
+    ("-nan", 1.0, "(NaN and infinity are not allowed)"),
+    ("inf", [1.0], "(NaN and infinity are not allowed)"),
+    ("1e999", 7, "x must be a whole number (declared x = 7); got '1e999' (NaN and infinity"),
+    ("[1, [2]]", [1.0], "x must be a list of numbers such as [1.0]; got '[1, [2]]'"),
+    ("[[1, 2]]", [1], "x must be a list of whole numbers such as [1]"),
+    ("['Fe', 1]", ["Fe"], "x must be a list of words such as ['Fe']"),
+    ("-(" * 100_000 + "1" + ")" * 100_000, 1.0, "x: the value is 300001 characters long; at most 10000"),
+    ("-(" * 3000 + "1" + ")" * 3000, 1.0, "x must be a number (declared x = 1.0); got '-(-(-("),
+    ("(" * 5000 + "1" + ")" * 5000, [1.0], "x: the value is 10001 characters long"),
+    ("[" * 4000 + "]" * 4000, [1.0], "x must be a list of numbers such as [1.0]; got '[[[["),
+])
+def test_coerce_refusals_are_one_short_line_naming_the_parameter(raw, default, words):
+    # witness: ast.literal_eval raises RecursionError or SyntaxError on deep nesting; none escapes
+    with pytest.raises(RunError) as info:
+        coerce("x", raw, default)
+    text = str(info.value)
+    assert words in text and "\n" not in text and len(text) < 300
+
+
+@pytest.mark.parametrize("text", ["[" * 100_000, "B_tesla" * 20 + "=1", "B tesla=1", "=1"])
+def test_parse_assignment_refusals_are_short(text):
+    # witness: the refusal quoted the whole argument, a 100 000-character line
+    with pytest.raises(RunError, match=r"^--set takes NAME=VALUE, NAME a parameter's name; got ") as info:
+        parse_assignment(text)
+    assert len(str(info.value)) < 150
