@@ -55,13 +55,14 @@ class GridField(NamedTuple):
     step: float
 
 
-def field_on_grid(positions, moments, center, half_width, step) -> GridField:
+def field_on_grid(positions, moments, center, half_width, step, *, field=None) -> GridField:
     """The summed dipole field on the cubic grid center + step * (i, j, k), |i|, |j|, |k| <= K.
 
     K = round(half_width / step) >= 2, so the grid spans +-K step (half_width rounded to a whole
     number of steps) with n = 2K + 1 points per axis. ``center`` (3,), ``half_width`` and ``step``
     in m. Raises ValueError (from :func:`nanoflux.dipoles.dipole_field`) if a grid point sits on
-    a dipole. Memory grows as n^3.
+    a dipole. Memory grows as n^3. ``field``, a function of points (M, 3) returning B (M, 3),
+    replaces the summed point-dipole field (another model of the same dipoles).
     """
     c = _point(center, "center")
     h = _positive(half_width, "half_width", "m")
@@ -75,7 +76,8 @@ def field_on_grid(positions, moments, center, half_width, step) -> GridField:
     offsets = s * np.arange(-K, K + 1)
     x, y, z = c[0] + offsets, c[1] + offsets, c[2] + offsets
     X, Y, Z = np.meshgrid(x, y, z, indexing="ij")
-    B = dipole_field(np.stack([X.ravel(), Y.ravel(), Z.ravel()], axis=1), positions, moments)
+    points = np.stack([X.ravel(), Y.ravel(), Z.ravel()], axis=1)
+    B = dipole_field(points, positions, moments) if field is None else field(points)
     shape = X.shape
     return GridField(x, y, z, B[:, 0].reshape(shape), B[:, 1].reshape(shape), B[:, 2].reshape(shape), s)
 
@@ -168,6 +170,71 @@ def divergence_residual(positions, moments, center, half_width, step, min_distan
     return DivergenceResidual(grid.step, float(div), float(scale), float(div / scale), int(keep.sum()))
 
 
+class DivergenceDistribution(NamedTuple):
+    """The pointwise finite-difference div B on a grid, at steps h and h/2, at the same points.
+
+    At each kept point (farther than ``min_distance`` m from every dipole) the residual is
+    |div B| / (|dBx/dx| + |dBy/dy| + |dBz/dz|), the divergence against the terms that cancel in
+    it. ``quantiles_h`` and ``quantiles_h2`` give its 50th, 90th and 99th percentiles and maximum
+    over the kept points; ``n_points`` were kept, ``n_inside`` of them inside the particle.
+    Where the nearest dipole is at least ``law_distance`` away (``n_law`` points) a second-order
+    difference loses a factor 4 when h halves: ``law_ratio`` is the median of residual(h) /
+    residual(h/2) there (None if no point qualifies).
+    """
+
+    step: float
+    min_distance: float
+    n_points: int
+    n_inside: int
+    quantiles_h: tuple
+    quantiles_h2: tuple
+    law_distance: float
+    n_law: int
+    law_ratio: float | None
+
+
+QUANTILES = (50, 90, 99, 100)
+
+
+def divergence_distribution(positions, moments, center, half_width, step, min_distance, *,
+                            sphere_radius=None, law_distance=None, field=None) -> DivergenceDistribution:
+    """div B at every point of a grid of step h and at the same points with step h/2 (see the class).
+
+    Points within ``min_distance`` (m) of a dipole are left out: tie it to the dipole spacing,
+    not to the particle, so that points between the dipoles inside the particle are kept.
+    ``sphere_radius`` (m) counts the kept points inside the particle; ``law_distance`` (default
+    10 h) selects the points where the h^2 law should hold. ``field`` as in :func:`field_on_grid`.
+    """
+    pos, mom, _ = _dipoles(positions, moments)
+    r_min = _positive(min_distance, "min_distance", "m")
+    h = _positive(step, "step", "m")
+    K = int(round(_positive(half_width, "half_width", "m") / h))
+    fine = field_on_grid(pos, mom, center, 2 * K * (h / 2), h / 2, field=field)
+    coarse = GridField(fine.x[::2], fine.y[::2], fine.z[::2], fine.Bx[::2, ::2, ::2], fine.By[::2, ::2, ::2],
+                       fine.Bz[::2, ::2, ::2], h)
+    X, Y, Z = np.meshgrid(coarse.x, coarse.y, coarse.z, indexing="ij")
+    points = np.stack([X.ravel(), Y.ravel(), Z.ravel()], axis=1)
+    nearest = _nearest_distance(points, pos)
+    keep = nearest >= r_min
+    if not keep.any():
+        raise ValueError(f"min_distance must leave some grid points away from the dipoles; got {r_min!r} m")
+
+    def residual(grid, sub):
+        gx, gy, gz = _diagonal_derivatives(grid.Bx, grid.By, grid.Bz, grid.step)
+        parts = [g[::sub, ::sub, ::sub].ravel() for g in (gx, gy, gz)]
+        return np.abs(parts[0] + parts[1] + parts[2]) / (np.abs(parts[0]) + np.abs(parts[1]) + np.abs(parts[2]))
+
+    coarse_res, fine_res = residual(coarse, 1)[keep], residual(fine, 2)[keep]
+    c = _point(center, "center")
+    inside = 0 if sphere_radius is None else int((np.linalg.norm(points[keep] - c, axis=1) < sphere_radius).sum())
+    law = 10.0 * h if law_distance is None else float(law_distance)
+    in_law = nearest[keep] >= law
+    ratio = float(np.median(coarse_res[in_law] / fine_res[in_law])) if in_law.any() else None
+    q = lambda x: tuple(float(np.percentile(x, p)) for p in QUANTILES)  # noqa: E731
+    return DivergenceDistribution(h, r_min, int(keep.sum()), inside, q(coarse_res), q(fine_res), law,
+                                  int(in_law.sum()), ratio)
+
+
 # --------------------------------------------------------------------------- flux through a sphere
 class SphereFlux(NamedTuple):
     """Flux of B through a closed sphere: ``net`` = closed-surface integral of B . n dA (Wb),
@@ -178,7 +245,7 @@ class SphereFlux(NamedTuple):
     relative: float
 
 
-def net_flux_through_sphere(positions, moments, center, radius, n_theta=64, n_phi=128) -> SphereFlux:
+def net_flux_through_sphere(positions, moments, center, radius, n_theta=64, n_phi=128, *, field=None) -> SphereFlux:
     """Net flux of the summed dipole field through the sphere |r - center| = radius, by quadrature.
 
     Gauss-Legendre in cos(theta) (``n_theta`` nodes) times the trapezoidal rule in phi (``n_phi``
@@ -187,7 +254,8 @@ def net_flux_through_sphere(positions, moments, center, radius, n_theta=64, n_ph
     degree 2 n_theta - 1 exactly, so for a dipole at distance d from the centre the error falls as
     (d / radius)^(2 n_theta) inside and (radius / d)^(2 n_theta) outside: about 1e-12 of the
     absolute flux at d / radius = 0.8 or 1.25 with the defaults. Dipoles near the surface need
-    more nodes; one on the surface (within 1e-12 of the radius) raises ValueError.
+    more nodes; one on the surface (within 1e-12 of the radius) raises ValueError. ``field`` as in
+    :func:`field_on_grid`.
     """
     pos, mom, _ = _dipoles(positions, moments)
     c = _point(center, "center")
@@ -207,7 +275,7 @@ def net_flux_through_sphere(positions, moments, center, radius, n_theta=64, n_ph
     normals = np.stack(
         [np.outer(sin_t, np.cos(phi)), np.outer(sin_t, np.sin(phi)), np.outer(u, np.ones(n_p))], axis=-1
     ).reshape(-1, 3)
-    B = dipole_field(c + R * normals, pos, mom)
+    B = dipole_field(c + R * normals, pos, mom) if field is None else field(c + R * normals)
     weights = np.repeat(w, n_p) * (2.0 * np.pi / n_p) * R * R  # dA = R^2 d(cos theta) d(phi)
     Bn = np.einsum("ij,ij->i", B, normals)
     net = float(weights @ Bn)
@@ -279,3 +347,30 @@ def field_fluctuation(N_values, n=None, *, n_configs=200, probe_distance=2.0, al
     with np.errstate(divide="ignore"):
         relative = std / np.abs(mean)
     return FieldFluctuation(Ns, mean, std, relative, scale, std / scale)
+
+
+def spread_prefactor(probe_distance: float = 2.0, n_nodes: int = 96) -> float:
+    """The exact c in std / |mean| = c / sqrt(N) for aligned dipoles uniform in a ball of radius R,
+    probe on the axis at ``probe_distance`` R (> 1): c = sqrt(<b^2> / <b>^2 - 1), where b is one
+    dipole's B_z at the probe and <.> the average over its position in the ball.
+
+    <b> is the field of a dipole at the centre (the mean-value property: the field is harmonic in
+    the ball); <b^2> is integrated by Gauss-Legendre quadrature in r and cos(theta) (``n_nodes``
+    each; the integrand is smooth because the probe is outside the ball). It depends on neither
+    R, nor n, nor m: the prediction :func:`field_fluctuation` can be compared with.
+    """
+    kappa = float(probe_distance)
+    if not (np.isfinite(kappa) and kappa > 1.0):
+        raise ValueError(f"probe_distance must be greater than 1 (outside the ball); got {probe_distance!r}")
+    x, w = np.polynomial.legendre.leggauss(n_nodes)
+    r = 0.5 * (x + 1.0)  # radius in units of R, weight 0.5 w
+    u = x  # cos(theta)
+    R, U = np.meshgrid(r, u, indexing="ij")
+    W = np.outer(0.5 * w, w)
+    dz = kappa - R * U
+    d2 = R * R * (1.0 - U * U) + dz * dz
+    b = (3.0 * dz * dz / d2 - 1.0) / d2**1.5  # B_z in units of mu0 m / (4 pi R^3)
+    # uniform in the ball: density 3 r^2 dr d(cos theta) / 2, over r in [0, 1]
+    mean_b2 = float((W * 3.0 * R * R * b * b).sum() / 2.0)
+    mean_b = 2.0 / kappa**3
+    return float(np.sqrt(mean_b2 / mean_b**2 - 1.0))

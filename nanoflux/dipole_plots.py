@@ -5,8 +5,8 @@ import numpy as np
 from matplotlib.colors import LogNorm
 from matplotlib.figure import Figure
 
-from .claims import power_law_exponent
 from .dipoles import dipole_field
+from .dipole_study import ROUND_OFF
 from .figures import BLUE, GREY, INK, RED, style
 
 
@@ -59,38 +59,48 @@ def _circle(radius_nm):
     return Circle((0, 0), radius_nm, fill=False, ec=INK, lw=0.8, ls="--")
 
 
-def checks_figure(divergence, flux, fluctuation) -> Figure:
-    """Three panels: the divergence residual at h and h/2, the relative net flux, and the spread against N."""
+def checks_figure(divergence, flux, fluctuation, law, *, aligned: bool = True) -> Figure:
+    """Three panels: the pointwise divergence residual (median and 99th percentile at h and h/2), the
+    relative net flux for both dipole models, and the spread against N with its 1/sqrt(N) law."""
     with style():
-        fig = Figure(figsize=(11.0, 3.6))
+        fig = Figure(figsize=(11.5, 4.6))
         a, b, c = fig.subplots(1, 3)
-        N = [r["N"] for r in divergence]
-        a.loglog(N, [r["relative_h"] for r in divergence], "o-", color=BLUE, label="step h")
-        a.loglog(N, [r["relative_h2"] for r in divergence], "s-", color=RED, label="step h/2")
-        a.set_title("finite-difference div B, away from dipoles")
+        point = [r for r in divergence if r["model"] == "point dipoles"]
+        N = [r["N"] for r in point]
+        a.loglog(N, [r["h_q50"] for r in point], "o-", color=BLUE, label="median, step h")
+        a.loglog(N, [r["h2_q50"] for r in point], "s-", color=RED, label="median, step h/2")
+        a.loglog(N, [r["h_q99"] for r in point], "o:", color=BLUE, label="99th percentile, h")
+        a.loglog(N, [r["h2_q99"] for r in point], "s:", color=RED, label="99th percentile, h/2")
+        a.set_title("finite-difference div B, point by point")
         a.set_xlabel("number of dipoles N")
-        a.set_ylabel("|div B| / (|dBx/dx|+|dBy/dy|+|dBz/dz|)")
-        a.legend(fontsize=8)
-        N = [r["N"] for r in flux]
-        floor = np.finfo(float).eps
-        b.loglog(N, [max(r["relative_inside"], floor) for r in flux], "o-", color=BLUE, label="sphere 2R: all inside")
-        b.loglog(N, [max(r["relative_outside"], floor) for r in flux], "s-", color=RED, label="sphere off-centre: none inside")
-        b.axhline(floor, color=GREY, lw=0.8, ls=":", label="double-precision epsilon")
+        a.set_ylabel("|div B| / sum of |dB_i/dx_i|")
+        a.legend(fontsize=7, loc="upper center", bbox_to_anchor=(0.5, -0.2), ncol=2, frameon=False)
+        floor = ROUND_OFF
+        for model, color, marker in (("point dipoles", BLUE, "o"), ("charge pairs", RED, "s")):
+            rows = [r for r in flux if r["model"] == model]
+            if rows:
+                worst = [max(r["relative_inside"], r["relative_outside"]) for r in rows]
+                b.loglog([r["N"] for r in rows], [max(w, floor / 10) for w in worst], marker, color=color, ms=7,
+                         mfc="none" if model == "charge pairs" else color, label=model)
+        b.axhline(floor, color=GREY, lw=0.8, ls=":")
+        b.axhspan(floor / 100, floor, color=GREY, alpha=0.12, lw=0)
+        b.text(0.03, 0.27, "shaded: round-off; values below 1e-12 are drawn at 1e-13", transform=b.transAxes,
+               fontsize=7, color=INK)
+        b.set_ylim(floor / 100, 1e-6)
         b.set_title("net flux through closed spheres")
         b.set_xlabel("number of dipoles N")
         b.set_ylabel("|net flux| / flux of |B . n|")
-        b.legend(fontsize=8)
+        b.legend(fontsize=7, loc="upper center", bbox_to_anchor=(0.5, -0.2), ncol=2, frameon=False)
         Nf = np.asarray(fluctuation.N, dtype=float)
-        y = fluctuation.relative
-        c.loglog(Nf, y, "o", color=BLUE, label="std / |mean| of B_z at the probe")
-        if len(Nf) >= 2:
-            slope = power_law_exponent(Nf, y)
-            c.loglog(Nf, y[0] * (Nf / Nf[0]) ** -0.5, "--", color=GREY, label="N^(-1/2) through the first point")
-            c.set_title(f"spread over configurations (fit slope {slope:.3f})")
-        else:
-            c.set_title("spread over configurations")
+        y = np.asarray(fluctuation.relative if aligned else fluctuation.std_over_scale, dtype=float)
+        c.loglog(Nf, y, "o", color=BLUE, label="spread at the probe" + ("" if aligned else " / (mu0 n m)"))
+        line = np.geomspace(Nf.min(), Nf.max(), 50)
+        c.loglog(line, law["prefactor"] / np.sqrt(line), "--", color=GREY,
+                 label=f"{law['prefactor']:.3f} N^(-1/2) ({law['prefactor_source']})"
+                       + ("" if law["slope"] is None else f"; free fit slope {law['slope']:.3f}"))
+        c.set_title("spread between configurations")
         c.set_xlabel("number of dipoles N")
-        c.set_ylabel("relative spread")
-        c.legend(fontsize=8)
+        c.set_ylabel("relative spread of B_z at the probe")
+        c.legend(fontsize=7, loc="upper center", bbox_to_anchor=(0.5, -0.2), frameon=False)
         fig.tight_layout()
     return fig

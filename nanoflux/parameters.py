@@ -115,9 +115,11 @@ def bounded(value, name: str, unit: str, low: float, high: float) -> float:
     return x
 
 
-def discrete_dipoles(*, N_values, n_per_m3, seed, grid_step_over_radius, n_configs, aligned) -> dict:
+def discrete_dipoles(*, N_values, n_per_m3, seed, grid_step_over_radius, exclusion_over_spacing, n_configs,
+                     aligned) -> dict:
     """05_discrete_dipoles: dipole counts (1 to 10^4 each), density, seed, grid step in units of the
-    sphere radius (0.05 to 0.5), configurations for the spread (2 to 5000) and alignment."""
+    sphere radius (0.05 to 0.5), the distance from a dipole below which grid points are left out in
+    units of the dipole spacing (0.05 to 0.45), configurations for the spread (2 to 5000) and alignment."""
     Ns = whole_list(N_values, "N_values", max_len=8, maximum=10000)
     configs = n_configs if isinstance(n_configs, (int, np.integer)) and not isinstance(n_configs, bool) else None
     if configs is None or not 2 <= configs <= 5000:
@@ -126,6 +128,8 @@ def discrete_dipoles(*, N_values, n_per_m3, seed, grid_step_over_radius, n_confi
         raise TypeError(f"aligned must be True or False; got {aligned!r}")
     return {"N_values": Ns, "n_per_m3": positive_number(n_per_m3, "n_per_m3", "m^-3"), "seed": seed_value(seed),
             "grid_step_over_radius": bounded(grid_step_over_radius, "grid_step_over_radius", "sphere radii", 0.05, 0.5),
+            "exclusion_over_spacing": bounded(exclusion_over_spacing, "exclusion_over_spacing", "dipole spacings",
+                                              0.05, 0.45),
             "n_configs": int(configs), "aligned": aligned}
 
 
@@ -193,7 +197,8 @@ DEFAULTS = {
     "04_figure2": {"B_range_tesla": [0.01, 1.0], "N_range": [1, 10000], "n_per_m3": 1e23,
                    "flux_quantum_convention": "h/2e"},
     "05_discrete_dipoles": {"N_values": [1, 10, 100, 1000], "n_per_m3": 1e23, "seed": 2026,
-                            "grid_step_over_radius": 0.125, "n_configs": 200, "aligned": True},
+                            "grid_step_over_radius": 0.125, "exclusion_over_spacing": 0.25, "n_configs": 200,
+                            "aligned": True},
     "06_assumptions": {"materials": ["Fe", "Co", "Ni", "Fe3O4"], "flux_quantum_convention": "h/2e",
                        "n_per_m3": 1e23},
     "07_classroom_explorer": {"B_tesla": 1.0, "N": 1, "n_per_m3": 1e23, "flux_quantum_convention": "h/2e",

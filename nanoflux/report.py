@@ -119,20 +119,34 @@ def _tiny(x: float) -> str:
 
 
 def divergence_text(rows) -> str:
-    """The finite-difference divergence at steps h and h/2 (rows from dipole_study.divergence_rows)."""
-    body = [(f"{r['N']:d}", f"{r['step_m'] * 1e9:.3g}", f"{r['relative_h']:.3g}", f"{r['relative_h2']:.3g}",
-             f"{r['ratio']:.2f}") for r in rows]
-    return _table(("N", "h [nm]", "relative div, h", "relative div, h/2", "ratio"), body)
+    """Pointwise finite-difference div B at steps h and h/2 (rows from dipole_study.divergence_rows):
+    the median and 99th percentile of |div B| / (sum of |dB_i/dx_i|), and the h^2 check far from dipoles."""
+    body = [(f"{r['N']:d}", r["model"], f"{r['step_m'] * 1e9:.3g}", f"{r['points']:d}", f"{r['inside']:d}",
+             f"{r['h_q50']:.2g}", f"{r['h_q99']:.2g}", f"{r['h2_q50']:.2g}", f"{r['h2_q99']:.2g}",
+             f"{r['law_points']:d}", "-" if r["law_ratio"] is None else f"{r['law_ratio']:.2f}") for r in rows]
+    return _table(("N", "model", "h [nm]", "points", "inside", "median h", "99% h", "median h/2", "99% h/2",
+                   "far points", "ratio far"), body)
 
 
 def flux_text(rows) -> str:
     """Relative net flux through the closed spheres (rows from dipole_study.flux_rows)."""
-    body = [(f"{r['N']:d}", _tiny(r["relative_inside"]), _tiny(r["relative_outside"])) for r in rows]
-    return _table(("N", "sphere 2R, all inside", "sphere off-centre, none inside"), body)
+    body = [(f"{r['N']:d}", r["model"], _tiny(r["relative_inside"]), _tiny(r["relative_outside"])) for r in rows]
+    return _table(("N", "model", "sphere 2R, all inside", "sphere off-centre, none inside"), body)
 
 
-def fluctuation_text(fluct) -> str:
-    """Mean and spread of B_z at the probe over configurations (a dipole_checks.FieldFluctuation)."""
-    body = [(f"{int(N):d}", f"{m:.4g}", f"{s:.4g}", f"{r:.3g}", f"{r * np.sqrt(N):.3g}")
-            for N, m, s, r in zip(fluct.N, fluct.mean, fluct.std, fluct.relative)]
-    return _table(("N", "mean B_z [T]", "std B_z [T]", "std / |mean|", "x sqrt(N)"), body)
+def ball_text(rows) -> str:
+    """<B_z> V / (mu0 m) over a ball around one dipole (rows from dipole_study.ball_rows)."""
+    def shown(x):
+        return f"{x:+.9f}" if abs(x) >= 1e-9 else f"{x:+.1e}"
+    body = [(r["model"], f"{r['expected']:+.9f}", shown(r["computed"]), f"{r['quadrature_change']:.1e}") for r in rows]
+    return _table(("model", "expected", "computed", "change at half the nodes"), body)
+
+
+def fluctuation_text(fluct, law, *, aligned: bool = True) -> str:
+    """Mean and spread of B_z at the probe over configurations (a dipole_checks.FieldFluctuation),
+    with the spread times sqrt(N) beside the law's prefactor (dipole_study.spread_law)."""
+    spread = fluct.relative if aligned else fluct.std_over_scale
+    body = [(f"{int(N):d}", f"{m:.4g}", f"{s:.4g}", f"{r:.3g}", f"{r * np.sqrt(N):.3g}", f"{law['prefactor']:.3g}")
+            for N, m, s, r in zip(fluct.N, fluct.mean, fluct.std, spread)]
+    head = "std / |mean|" if aligned else "std / (mu0 n m)"
+    return _table(("N", "mean B_z [T]", "std B_z [T]", head, "x sqrt(N)", f"{law['prefactor_source']}"), body)

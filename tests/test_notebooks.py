@@ -25,7 +25,8 @@ def other_run(tmp_path_factory):
     assert code == 0
     # Notebook 05 declares N_values with its own bounds; a small, quick configuration.
     code = runner.run(out=out, echo=lambda line: None, only=["05"], assignments=[
-        "N_values=[2, 30]", "seed=5", "grid_step_over_radius=0.25", "n_configs=20", "aligned=False"])
+        "N_values=[2, 30]", "seed=5", "grid_step_over_radius=0.25", "exclusion_over_spacing=0.3", "n_configs=20",
+        "aligned=False"])
     assert code == 0
     return out
 
@@ -100,9 +101,9 @@ def test_05_matches_the_module(other_run):
     assert doc["parameters"]["N_values"] == [2, 30] and doc["parameters"]["aligned"] is False
     # witness: the same seeded study recomputed here, in this process
     again = dipole_study.samples([2, 30], 1e23, seed=5, aligned=False)
-    rows = dipole_study.divergence_rows(again, 0.25)
+    rows = dipole_study.divergence_rows(again, 1e23, 0.25, 0.3)
     for got, want in zip(doc["results"]["divergence"], rows):
-        assert got["relative_h"] == pytest.approx(want["relative_h"], rel=1e-9)
+        assert got["model"] == want["model"] and got["h_q50"] == pytest.approx(want["h_q50"], rel=1e-9)
     fluct = nf.field_fluctuation([2, 30], 1e23, n_configs=20, aligned=False, rng=5)
     assert doc["results"]["fluctuation"]["std_T"] == pytest.approx(list(fluct.std), rel=1e-9)
     assert all(r["relative_inside"] < 1e-12 for r in doc["results"]["flux"])
