@@ -7,8 +7,10 @@ the internal flux density B of Eq. 4. Each function here returns plain rows
 """
 from __future__ import annotations
 
-from .constants import PAPER_DENSITY_PER_M3
-from .flux import CONVENTIONS, critical_radius, flux_quantum
+import numpy as np
+
+from .constants import BOHR_MAGNETON, PAPER_DENSITY_PER_M3, VACUUM_PERMEABILITY
+from .flux import CONVENTIONS, critical_radius, flux_quantum, magnetic_length
 from .materials import get_material
 from .meanfield import critical_radius_mean_field, dipoles_in_sphere
 
@@ -62,4 +64,57 @@ def criteria_rows(materials, convention="h/2e", n_paper=PAPER_DENSITY_PER_M3) ->
         rows.append({"label": name, "n_per_m3": n, "radius_1T_nm": r_paper * 1e9,
                      "N_at_1T": dipoles_in_sphere(r_paper, n),
                      "radius_own_field_nm": r_own * 1e9, "N_at_own_field": dipoles_in_sphere(r_own, n)})
+    return rows
+
+
+#: Demagnetizing factors: the internal B of a uniformly magnetized body is (1 - D) mu0 Ms along its
+#: long axis, with D = 1/3 for a sphere and D -> 0 for a long rod (B = mu0 H + mu0 M, H = -D M inside).
+SHAPES = {"sphere": 1.0 / 3.0, "long rod": 0.0}
+
+
+def shape_rows(materials, convention="h/2e") -> list[dict]:
+    """Per material and shape: the internal B = (1 - D) mu0 Ms in T and the flux-quantum radius it gives."""
+    rows = []
+    for name in materials:
+        mu0Ms = get_material(name).mu0Ms_tesla
+        for shape, D in SHAPES.items():
+            B = (1.0 - D) * mu0Ms
+            rows.append({"label": name, "shape": shape, "B_tesla": B, "radius_nm": critical_radius(B, convention) * 1e9})
+    return rows
+
+
+def midplane_flux_rows(material="Fe", radii_over_critical=(0.5, 1.0, 1.5, 2.0), convention="h/2e") -> list[dict]:
+    """The flux of B through the mid-plane disc of a uniformly magnetized sphere, in units of Phi0.
+
+    The sphere's field inside is uniform, (2/3) mu0 Ms, so the disc of radius R carries
+    (2/3) mu0 Ms pi R^2: a number that varies continuously with R. Radii in units of
+    r_c = sqrt(Phi0 / (pi mu0 Ms)), the paper's radius with B = mu0 Ms.
+    """
+    mu0Ms = get_material(material).mu0Ms_tesla
+    phi0 = flux_quantum(convention)
+    r_c = critical_radius(mu0Ms, convention)
+    rows = []
+    for k in radii_over_critical:
+        R = float(k) * r_c
+        flux = (2.0 / 3.0) * mu0Ms * np.pi * R * R
+        rows.append({"radius_over_critical": float(k), "radius_nm": R * 1e9, "flux_Wb": flux, "flux_over_phi0": flux / phi0})
+    return rows
+
+
+def magnetic_length_rows(fields_tesla) -> list[dict]:
+    """Per field: the paper's r_c (Eq. 4, h/2e) beside the magnetic length sqrt(hbar / (e B)), in nm."""
+    return [{"B_tesla": float(B), "radius_nm": critical_radius(B) * 1e9, "magnetic_length_nm": magnetic_length(B) * 1e9,
+             "ratio": critical_radius(B) / magnetic_length(B)} for B in fields_tesla]
+
+
+def moment_density_rows(materials, n_paper=PAPER_DENSITY_PER_M3) -> list[dict]:
+    """The paper's inputs side by side: mu0 n mu_B, the polarization of n dipoles of one Bohr magneton each,
+    at the paper's density and at each material's, against mu0 Ms; and the moment per atom Ms / n in mu_B."""
+    mu0, muB = VACUUM_PERMEABILITY.value, BOHR_MAGNETON.value
+    rows = [{"label": "paper", "n_per_m3": float(n_paper), "mu0_n_muB_tesla": mu0 * n_paper * muB,
+             "mu0Ms_tesla": None, "moment_per_atom_muB": None}]
+    for name in materials:
+        m = get_material(name)
+        rows.append({"label": name, "n_per_m3": m.n_per_m3, "mu0_n_muB_tesla": mu0 * m.n_per_m3 * muB,
+                     "mu0Ms_tesla": m.mu0Ms_tesla, "moment_per_atom_muB": m.Ms_A_per_m / m.n_per_m3 / muB})
     return rows

@@ -129,3 +129,17 @@ def whole_flux_quanta(B, radius, convention: str = DEFAULT_CONVENTION):
                          f"so B r^2 at most {most} T m^2); got {q[i]:.4g} for B = {B[i]:.4g} T "
                          f"and radius = {r[i]:.4g} m")
     return int(q) if q.ndim == 0 else q.astype(np.int64)
+
+
+def magnetic_length(B):
+    """The magnetic length l_B = sqrt(hbar / (e B)) in m at ``B`` in T: the radius of the cyclotron orbit
+    of the lowest Landau level, a disc of area 2 pi l_B^2 threading one h/e.
+
+    With h/2e, the paper's Eq. 4 gives exactly this length: sqrt(Phi0 / (pi B)) = sqrt(h / (2 pi e B)).
+    """
+    B = v.positive_finite(B, "B", "T")
+    hbar = PLANCK.value / (2.0 * np.pi)
+    with np.errstate(all="ignore"):
+        squared = hbar / (ELEMENTARY_CHARGE.value * B)
+    v.in_float_range(squared, "l_B^2 = hbar / (e B)", "B must be between 1e-290 and 1e290 T", B=B)
+    return v.scalar_or_array(np.sqrt(squared))

@@ -99,6 +99,35 @@ def field_text(rows, convention: str) -> str:
     return _table(("material", "mu0 Ms [T]", f"r_c ({convention}) [nm]"), body)
 
 
+def shape_text(rows, convention: str) -> str:
+    """Internal B and the flux-quantum radius by shape (rows from assumptions.shape_rows)."""
+    body = [(r["label"], r["shape"], f"{r['B_tesla']:.4f}", f"{r['radius_nm']:.2f}") for r in rows]
+    return _table(("material", "shape", "internal B [T]", f"r_c ({convention}) [nm]"), body)
+
+
+def midplane_text(rows) -> str:
+    """Flux through the mid-plane disc of a uniformly magnetized sphere (rows from assumptions.midplane_flux_rows)."""
+    body = [(f"{r['radius_over_critical']:.3g}", f"{r['radius_nm']:.2f}", num(r["flux_Wb"], 4), f"{r['flux_over_phi0']:.4f}")
+            for r in rows]
+    return _table(("R / r_c", "R [nm]", "flux [Wb]", "flux / Phi0"), body)
+
+
+def magnetic_length_text(rows) -> str:
+    """The paper's r_c beside the magnetic length (rows from assumptions.magnetic_length_rows)."""
+    body = [(f"{r['B_tesla']:.4g}", f"{r['radius_nm']:.6f}", f"{r['magnetic_length_nm']:.6f}", f"{r['ratio']:.15f}")
+            for r in rows]
+    return _table(("B [T]", "r_c, Eq. 4 [nm]", "sqrt(hbar/(e B)) [nm]", "ratio"), body)
+
+
+def moment_density_text(rows) -> str:
+    """mu0 n mu_B against mu0 Ms (rows from assumptions.moment_density_rows)."""
+    dash = "-"
+    body = [(r["label"], num(r["n_per_m3"]), num(r["mu0_n_muB_tesla"], 4),
+             dash if r["mu0Ms_tesla"] is None else f"{r['mu0Ms_tesla']:.4f}",
+             dash if r["moment_per_atom_muB"] is None else f"{r['moment_per_atom_muB']:.3f}") for r in rows]
+    return _table(("density", "n [m^-3]", "mu0 n mu_B [T]", "mu0 Ms [T]", "Ms / n [mu_B]"), body)
+
+
 def criteria_text(rows) -> str:
     """Dipoles in a sphere of the flux-quantum radius (rows from assumptions.criteria_rows)."""
     dash = "-"

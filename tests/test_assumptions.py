@@ -79,3 +79,35 @@ def test_notebook_parameters_are_checked(kwargs, exc, words):
     base = {"materials": ALL, "flux_quantum_convention": "h/2e", "n_per_m3": 1e23}
     with pytest.raises(exc, match=words.replace("(", r"\(").replace(")", r"\)")):
         parameters.assumptions(**{**base, **kwargs})
+
+
+def test_a_spheres_internal_field_is_two_thirds_of_mu0_Ms():
+    rows = {(r["label"], r["shape"]): r for r in assumptions.shape_rows(["Fe", "Ni"])}
+    for name, gauss in (("Fe", 1707), ("Ni", 485)):
+        # witness: B = mu0 (H + M) with H = -M/3 inside a uniformly magnetized sphere
+        assert rows[(name, "sphere")]["B_tesla"] == pytest.approx(2 / 3 * MU0 * gauss * 1e3, rel=1e-14)
+        assert rows[(name, "long rod")]["B_tesla"] == pytest.approx(MU0 * gauss * 1e3, rel=1e-14)
+        assert rows[(name, "sphere")]["radius_nm"] == pytest.approx(r_flux(2 / 3 * MU0 * gauss * 1e3) * 1e9, rel=1e-13)
+
+
+def test_the_midplane_flux_of_a_ferromagnetic_sphere_is_not_quantized():
+    rows = assumptions.midplane_flux_rows("Fe", (0.5, 1.0, 1.3))
+    # witness: (2/3) mu0 Ms pi R^2 / Phi0 with R = k r_c and pi r_c^2 mu0 Ms = Phi0: (2/3) k^2
+    assert [r["flux_over_phi0"] for r in rows] == pytest.approx([2 / 3 * k * k for k in (0.5, 1.0, 1.3)], rel=1e-13)
+
+
+def test_the_papers_radius_is_the_magnetic_length():
+    hbar = 6.62607015e-34 / (2 * math.pi)
+    for row in assumptions.magnetic_length_rows([1.0, 0.37, 2.2]):
+        # witness: sqrt(hbar / (e B)) typed out here
+        assert row["magnetic_length_nm"] == pytest.approx(math.sqrt(hbar / (1.602176634e-19 * row["B_tesla"])) * 1e9,
+                                                          rel=1e-14)
+        assert row["ratio"] == pytest.approx(1.0, abs=1e-14)
+
+
+def test_the_papers_density_and_its_1_tesla_disagree():
+    rows = assumptions.moment_density_rows(["Fe"])
+    # witness: mu0 n mu_B at 1e23 m^-3, CODATA 2022 mu_B typed here: about 1.2 microtesla
+    assert rows[0]["mu0_n_muB_tesla"] == pytest.approx(MU0 * 1e23 * 9.2740100657e-24, rel=1e-14)
+    assert 1.1e-6 < rows[0]["mu0_n_muB_tesla"] < 1.2e-6
+    assert rows[1]["moment_per_atom_muB"] == pytest.approx(1707e3 / 8.491e28 / 9.2740100657e-24, rel=1e-13)
