@@ -16,6 +16,11 @@ import tempfile
 from pathlib import Path
 
 os.environ.setdefault("MPLBACKEND", "Agg")
+# nbval's kernels compute with the NumPy settings of nanoflux reproduce's kernels, so that both give the
+# same bits (nanoflux.runner.KERNEL_ENV; set before any kernel or worker starts)
+from nanoflux.runner import KERNEL_ENV  # noqa: E402
+
+os.environ.update(KERNEL_ENV)
 
 _SESSION = Path(tempfile.mkdtemp(prefix="nanoflux-tests-"))
 _STAGE = _SESSION / "stage"

@@ -140,6 +140,23 @@ def assumptions(*, materials, flux_quantum_convention, n_per_m3) -> dict:
             "n_per_m3": positive_number(n_per_m3, "n_per_m3", "m^-3")}
 
 
+def atoms_to_continuum(*, materials, largest_radius_over_rc, n_sizes) -> dict:
+    """08_atoms_to_continuum: crystals to build ("Fe", "Ni", "Co"), the largest sphere in units of the
+    flux-quantum radius at 1 T (0.05 to 1.2), and how many sphere sizes (3 to 30)."""
+    chosen = material_list(materials)
+    for name in chosen:
+        if name not in ("Fe", "Ni", "Co"):
+            raise ValueError(f"materials must be crystals built here, 'Fe' (bcc), 'Ni' (fcc) or 'Co' (hcp); "
+                             f"got {name!r}")
+    sizes = n_sizes if isinstance(n_sizes, (int, np.integer)) and not isinstance(n_sizes, bool) else None
+    if sizes is None or not 3 <= sizes <= 30:
+        raise ValueError(f"n_sizes must be a whole number from 3 to 30; got {n_sizes!r}")
+    return {"materials": chosen,
+            "largest_radius_over_rc": bounded(largest_radius_over_rc, "largest_radius_over_rc",
+                                              "flux-quantum radii at 1 T", 0.05, 1.2),
+            "n_sizes": int(sizes)}
+
+
 #: The classroom explorer's ranges (07_classroom_explorer): its axes span them, so every allowed
 #: value is on the chart, and every material preset falls inside them.
 EXPLORER_B_TESLA = (0.01, 10.0)
@@ -203,6 +220,7 @@ DEFAULTS = {
                        "n_per_m3": 1e23},
     "07_classroom_explorer": {"B_tesla": 1.0, "N": 1, "n_per_m3": 1e23, "flux_quantum_convention": "h/2e",
                               "material": "none"},
+    "08_atoms_to_continuum": {"materials": ["Fe", "Ni", "Co"], "largest_radius_over_rc": 1.0, "n_sizes": 12},
 }
 
 #: The validator of each notebook, by notebook stem.
@@ -214,6 +232,7 @@ VALIDATORS = {
     "05_discrete_dipoles": discrete_dipoles,
     "06_assumptions": assumptions,
     "07_classroom_explorer": classroom_explorer,
+    "08_atoms_to_continuum": atoms_to_continuum,
 }
 
 

@@ -179,3 +179,39 @@ def fluctuation_text(fluct, law, *, aligned: bool = True) -> str:
             for N, m, s, r in zip(fluct.N, fluct.mean, fluct.std, spread)]
     head = "std / |mean|" if aligned else "std / (mu0 n m)"
     return _table(("N", "mean B_z [T]", "std B_z [T]", head, "x sqrt(N)", f"{law['prefactor_source']}"), body)
+
+
+# -- the atoms-to-continuum notebook (08) ---------------------------------------------------------------
+
+def _tiny_signed(x: float) -> str:
+    """A signed value, or "< 1e-12" at round-off level (its digits differ between machines)."""
+    return f"< {ROUND_OFF:.0e}" if abs(x) < ROUND_OFF else f"{x:+.1e}"
+
+
+def lattice_text(rows) -> str:
+    """Each crystal against its preset (rows from continuum.describe)."""
+    body = [(r["material"], r["structure"], f"{r['a_nm']:.4f}", f"{r['moment_muB']:.3f}", num(r["n_per_m3"]),
+             f"{r['n_times_m_over_Ms']:.12f}") for r in rows]
+    return _table(("material", "lattice", "a [nm]", "m [mu_B]", "n [m^-3]", "n m / Ms"), body)
+
+
+def size_text(rows) -> str:
+    """The size study of one crystal (rows from continuum.size_rows)."""
+    body = [(f"{r['radius_nm']:.3f}", f"{r['atoms']:d}", f"{r['flux_over_continuum']:.5f}", f"{r['flux_over_phi0']:.4f}",
+             f"{r['outside_over_dipole']:.6f}", _tiny_signed(r["lorentz_over_mu0Ms"])) for r in rows]
+    return _table(("R [nm]", "atoms", "flux / continuum", "flux / Phi0", "B(2R) / dipole", "Lorentz / mu0 Ms"), body)
+
+
+def threshold_text(rows, tolerances) -> str:
+    """Where each quantity comes within each tolerance of the continuum (rows from continuum.thresholds)."""
+    def nm(x):
+        return "not reached" if x is None else f"{x:.3g} nm"
+    body = []
+    for r in rows:
+        for tol in tolerances:
+            balls = [k for k in r if k.startswith(f"ball_{tol:g}_in_")]
+            body.append((r["material"], f"{tol:.1%}", nm(r[f"flux_{tol:g}_radius_nm"]),
+                         "-" if r[f"flux_{tol:g}_atoms"] is None else num(r[f"flux_{tol:g}_atoms"]),
+                         nm(r[f"outside_{tol:g}_radius_nm"]),
+                         ", ".join(f"{nm(r[k])} (in {k.rsplit('_in_', 1)[1].replace('_nm', '')} nm)" for k in balls)))
+    return _table(("material", "within", "flux: from R =", "atoms", "B(2R): from R =", "ball average: from rho ="), body)
