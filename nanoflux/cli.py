@@ -43,18 +43,18 @@ def number(text: str) -> float:
 
 
 def _cmd_radius(args) -> int:
-    from .report import flux_radius_text
+    from .report import flux_radius_table
 
     if not args.field and not args.material:
         args.field = [1.0]
-    print(flux_radius_text(args.field or (), args.convention, materials=args.material or ()))
+    print(flux_radius_table(args.field or (), args.convention, materials=args.material or ()))
     return 0
 
 
 def _cmd_table(args) -> int:
-    from .report import table_one_text
+    from .report import table_one_comparison
 
-    text = table_one_text(args.dipoles, args.density, material=args.material)
+    text = table_one_comparison(args.dipoles, args.density, material=args.material)
     where = (f"the density of {args.material}" if args.material
              else f"n = {PAPER_DENSITY_PER_M3 if args.density is None else args.density:.4g} m^-3")
     print(f"Table I, r_c = (3N / (4 pi n))^(1/3) at {where}")
@@ -64,10 +64,10 @@ def _cmd_table(args) -> int:
 
 def _cmd_claims(args) -> int:
     from .claims import check_claims
-    from .report import claims_text
+    from .report import claims_table
 
     results = check_claims()
-    print(claims_text(results))
+    print(claims_table(results))
     failed = [r.claim.key for r in results if not r.agrees]
     print(f"{len(results) - len(failed)} of {len(results)} claims agree at the printed precision")
     return 1 if failed else 0

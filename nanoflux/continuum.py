@@ -171,9 +171,7 @@ def thresholds(material: str, sizes: list[dict], balls: dict) -> dict:
 
 
 def summary(crystals, sizes: dict, found) -> str:
-    """What the size study and the ball averages show, every number taken from them."""
-    import textwrap
-
+    """What the size study and the ball averages show, as a Markdown list, every number taken from them."""
     lines = []
     for row, crystal in zip(found, crystals):
         name = row["material"]
@@ -183,19 +181,19 @@ def summary(crystals, sizes: dict, found) -> str:
         balls = {k: v for k, v in row.items() if k.startswith("ball_")}
         b1 = [v for k, v in balls.items() if k.startswith("ball_0.01_")]
         b01 = [v for k, v in balls.items() if k.startswith("ball_0.001_")]
-        text = (f"{name} ({crystal['structure']}): the mid-plane flux stays within 1 % of the continuum "
-                + (f"from R = {flux1:.3g} nm ({atoms1:,} atoms) on" if flux1 is not None else "at no size computed")
-                + f", and at R = {last['radius_nm']:.3g} nm ({last['atoms']:,} atoms) it is {last['flux_over_phi0']:.3f} "
-                f"Phi0, not a whole number; the field at 2R is within 1 % of the point dipole "
-                + (f"from R = {out1:.3g} nm on" if out1 is not None else "at no size computed")
-                + "; the ball average comes within 1 % from rho = "
+        text = (f"**{name}** ({crystal['structure']}): the mid-plane flux stays within 1 % of the continuum "
+                + (f"from $R$ = {flux1:.3g} nm ({atoms1:,} atoms) on" if flux1 is not None else "at no size computed")
+                + f", and at $R$ = {last['radius_nm']:.3g} nm ({last['atoms']:,} atoms) it is {last['flux_over_phi0']:.3f} "
+                f"$\\Phi_0$, not a whole number; the field at $2R$ is within 1 % of the point dipole "
+                + (f"from $R$ = {out1:.3g} nm on" if out1 is not None else "at no size computed")
+                + "; the ball average comes within 1 % from $\\rho$ = "
                 + " and ".join("never" if x is None else f"{x:.3g} nm" for x in b1)
-                + " and within 0.1 % from rho = " + " and ".join("never" if x is None else f"{x:.3g} nm" for x in b01)
+                + " and within 0.1 % from $\\rho$ = " + " and ".join("never" if x is None else f"{x:.3g} nm" for x in b01)
                 + " (in the two particles)")
         lorentz = abs(last["lorentz_over_mu0Ms"])
-        text += ("; the Lorentz sum at the centre atom is below 1e-12 mu0 Ms (round-off: zero by cubic symmetry)."
+        text += ("; the Lorentz sum at the centre atom is below 1e-12 $\\mu_0 M_s$ (round-off: zero by cubic symmetry)."
                  if lorentz < 1e-12 else
-                 f"; the Lorentz sum at the centre atom is {last['lorentz_over_mu0Ms']:+.1e} mu0 Ms (not zero: the "
+                 f"; the Lorentz sum at the centre atom is {last['lorentz_over_mu0Ms']:+.1e} $\\mu_0 M_s$ (not zero: the "
                  f"hexagonal lattice lacks cubic symmetry).")
         lines.append(text)
     same = []
@@ -212,4 +210,4 @@ def summary(crystals, sizes: dict, found) -> str:
     elif same:
         lines.append("The ball average reaches a tolerance at different averaging radii in the two particles for "
                      "some crystal: the threshold depends on the particle as well as on the averaging length.")
-    return "\n".join(textwrap.fill(t, 100, subsequent_indent="  ", break_on_hyphens=False) for t in lines)
+    return "\n".join(f"- {line}" for line in lines)

@@ -120,7 +120,7 @@ def spread_law(fluct, *, aligned: bool) -> dict:
 
 
 def summary(divergence, flux, balls, fluct, law, *, aligned: bool = True) -> str:
-    """What the tables show, every number taken from them; the wording follows the data."""
+    """What the tables show, as a Markdown list, every number taken from them; the wording follows the data."""
     point = [r for r in divergence if r["model"] == "point dipoles"]
     pairs = [r for r in divergence if r["model"] == "charge pairs"]
     ratios = [r["law_ratio"] for r in point if r["law_ratio"] is not None]
@@ -128,36 +128,31 @@ def summary(divergence, flux, balls, fluct, law, *, aligned: bool = True) -> str
              for m in ("point dipoles", "charge pairs") if any(r["model"] == m for r in flux)}
     lines = []
     if ratios and all(3.0 < q < 5.5 for q in ratios):
-        lines.append(f"Divergence: where the nearest dipole is at least ten grid steps away, halving the step divided "
-                     f"the residual by {min(ratios):.2f} to {max(ratios):.2f} (median per point), the factor 4 of "
-                     f"a second-order difference of a field whose exact divergence is zero.")
+        lines.append(f"**Divergence:** where the nearest dipole is at least ten grid steps away, halving the step "
+                     f"divided the residual by {min(ratios):.2f} to {max(ratios):.2f} (median per point), the factor 4 "
+                     f"of a second-order difference of a field whose exact divergence is zero.")
     else:
-        lines.append(f"Divergence: the median ratio residual(h) / residual(h/2) far from the dipoles was "
+        lines.append(f"**Divergence:** the median ratio residual($h$) / residual($h/2$) far from the dipoles was "
                      f"{', '.join(f'{q:.2f}' for q in ratios) or 'not measurable'}; not the factor 4 of a field "
                      f"with zero divergence.")
     if pairs:
         same = max(abs(a["h_q50"] - b["h_q50"]) / a["h_q50"] for a in point for b in pairs if a["N"] == b["N"])
-        lines.append(f"Magnetic-charge pairs at the same places give the same residuals (median differs by at most "
-                     f"{same:.1e} of itself): this check cannot tell the two models apart.")
+        lines.append(f"Magnetic-charge pairs at the same places give the same residuals (the median differs by at "
+                     f"most {same:.1e} of itself): this check cannot tell the two models apart.")
     if worst and all(w < ROUND_OFF for w in worst.values()):
-        lines.append(f"Flux: every closed sphere, with all dipoles inside or none, carried a net flux below "
-                     f"{ROUND_OFF:.0e} of its total |B . n|, for point dipoles and charge pairs alike.")
+        lines.append(f"**Flux:** every closed sphere, with all dipoles inside or none, carried a net flux below "
+                     f"{ROUND_OFF:.0e} of its total $|\\mathbf B\\cdot\\hat{{\\mathbf n}}|$, for point dipoles and "
+                     f"charge pairs alike.")
     else:
-        lines.append("Flux: the largest relative net flux was "
+        lines.append("**Flux:** the largest relative net flux was "
                      + ", ".join(f"{w:.1e} ({m})" for m, w in worst.items()) + "; not at round-off level.")
     loop, pair, formula = balls
-    lines.append(f"Ball average, in units of mu0 m / V: current loop {loop['computed']:+.6f} (expected +2/3), "
+    lines.append(f"**Ball average,** in units of $\\mu_0 m/V$: current loop {loop['computed']:+.6f} (expected +2/3), "
                  f"charge pair {pair['computed']:+.6f} (expected -1/3), the paper's formula alone "
                  f"{formula['computed']:+.1e} (expected 0). This is the computation that separates the models.")
     if law["slope"] is not None:
         spread = np.asarray(fluct.relative if aligned else fluct.std_over_scale, dtype=float)
-        lines.append(f"Spread at the outside probe: {spread[0]:.3g} at N = {int(fluct.N[0])}, {spread[-1]:.3g} at "
-                     f"N = {int(fluct.N[-1])}; free fit slope {law['slope']:.3f}; times sqrt(N) it averages "
+        lines.append(f"**Spread** at the outside probe: {spread[0]:.3g} at $N$ = {int(fluct.N[0])}, {spread[-1]:.3g} "
+                     f"at $N$ = {int(fluct.N[-1])}; free fit slope {law['slope']:.3f}; times $\\sqrt N$ it averages "
                      f"{law['fitted_prefactor']:.3f} against the {law['prefactor_source']} {law['prefactor']:.3f}.")
-    return "\n".join(_wrap(line) for line in lines)
-
-
-def _wrap(text: str, width: int = 100) -> str:
-    import textwrap
-
-    return textwrap.fill(text, width=width, subsequent_indent="  ", break_on_hyphens=False)
+    return "\n".join(f"- {line}" for line in lines)

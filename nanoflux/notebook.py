@@ -46,6 +46,12 @@ class Run:
             "a folder chosen with output_dir." if not self.destination.is_relative_to(outputs.RUNS_DIR)
             else "parameters differ from the paper's defaults, and this folder is theirs alone.")
 
+    def _repr_markdown_(self) -> str:
+        return self.where().replace(outputs.shown(self.destination), f"`{outputs.shown(self.destination)}`")
+
+    def __repr__(self) -> str:
+        return self.where()
+
     def save_figure(self, fig, name: str) -> dict:
         """Save ``fig`` as ``name``.png/.svg/.pdf (nanoflux.figures.save_figure); {file name: sha256}."""
         from .figures import save_figure
@@ -79,6 +85,25 @@ def start(stem: str, output_dir=None, **parameters) -> Run:
     clean = validate(stem, parameters)
     canonical = outputs.is_canonical(stem, clean)
     return Run(stem, clean, outputs.destination(stem, clean, output_dir), canonical and output_dir is None)
+
+
+@dataclass(frozen=True)
+class Said:
+    """Markdown computed in code: rendered in notebooks and on the site, its source as the plain-text
+    form (which nbval compares)."""
+
+    text: str
+
+    def _repr_markdown_(self) -> str:
+        return self.text
+
+    def __repr__(self) -> str:
+        return self.text
+
+
+def say(text: str) -> Said:
+    """A result or conclusion computed in code, shown as rendered Markdown (``$...$`` for mathematics)."""
+    return Said(text)
 
 
 def versions() -> str:

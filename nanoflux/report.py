@@ -1,6 +1,7 @@
-"""Plain-text tables of results, shared by the command line and the notebooks.
+"""Tables of results, shared by the command line (plain text) and the notebooks (HTML, with a plain-text
+form that nbval compares): each function returns a :class:`nanoflux.tables.Table`.
 
-Numbers are always formatted here, so printed output is stable across numpy versions.
+Numbers are always formatted here, so the output is stable across numpy versions.
 """
 from __future__ import annotations
 
@@ -8,19 +9,16 @@ import numpy as np
 
 from . import _validate as v
 from ._format import num
+from .tables import Table
 from .claims import check_claims
 from .flux import critical_area, critical_radius, flux_quantum
 from .materials import get_material
 from .meanfield import table_one
 
 
-def _table(header, rows) -> str:
-    cols = list(zip(header, *rows)) if rows else [(h,) for h in header]
-    widths = [max(len(str(c)) for c in col) for col in cols]
-    line = lambda cells: "  ".join(str(c).rjust(w) for c, w in zip(cells, widths)).rstrip()
-    out = [line(header), line(["-" * w for w in widths])]
-    out += [line(r) for r in rows]
-    return "\n".join(out)
+def _table(header, rows, caption: str = "", words: int = 0) -> Table:
+    """A Table of formatted cells; the first ``words`` columns hold words (left-aligned in HTML)."""
+    return Table(tuple(header), [tuple(r) for r in rows], caption, tuple(range(words)))
 
 
 def _fixed(x: float) -> str:
@@ -28,7 +26,7 @@ def _fixed(x: float) -> str:
     return f"{x:.2f}" if abs(x) < 1e9 else num(x, 4)
 
 
-def flux_radius_text(B_tesla=(), convention: str = "h/2e", *, materials=()) -> str:
+def flux_radius_table(B_tesla=(), convention: str = "h/2e", *, materials=()) -> Table:
     """Eqs. 2, 3 and 4 for each field in T and each material preset (its mu0 Ms), as a text table."""
     phi0 = flux_quantum(convention)
     checked = () if np.size(B_tesla) == 0 else np.atleast_1d(v.positive_finite(B_tesla, "B", "T"))
@@ -44,11 +42,13 @@ def flux_radius_text(B_tesla=(), convention: str = "h/2e", *, materials=()) -> s
         (label, f"{b:.4g}", _fixed(area), _fixed(critical_radius(b, convention) * 1e9))
         for label, b, area in zip(labels, fields, areas_nm2)
     ]
-    head = f"Phi0 = {convention} = {phi0:.9e} Wb (Eq. 2)"
-    return head + "\n" + _table(("source", "B [T]", "A = Phi0/B [nm^2] (Eq. 3)", "r_c [nm] (Eq. 4)"), rows)
+    caption = f"Phi0 = {convention} = {phi0:.9e} Wb (Eq. 2)"
+    if not materials:  # the field is the whole label: no separate source column
+        return _table(("B [T]", "A = Phi0/B [nm^2] (Eq. 3)", "r_c [nm] (Eq. 4)"), [r[1:] for r in rows], caption)
+    return _table(("source", "B [T]", "A = Phi0/B [nm^2] (Eq. 3)", "r_c [nm] (Eq. 4)"), rows, caption, words=1)
 
 
-def table_one_text(N=None, n=None, *, material=None) -> str:
+def table_one_comparison(N=None, n=None, *, material=None) -> Table:
     """Table I recomputed next to the paper's printed values, as text."""
     rows = table_one(n=n, material=material) if N is None else table_one(N, n=n, material=material)
     out = []
@@ -59,10 +59,10 @@ def table_one_text(N=None, n=None, *, material=None) -> str:
     return _table(("N", "r_c [nm]", "paper [nm]", "agrees"), out)
 
 
-def claims_text(results=None) -> str:
+def claims_table(results=None) -> Table:
     """The claims ledger with PASS/FAIL per claim, as text."""
     results = check_claims() if results is None else results
-    return _table(("", "claim", "paper", "recomputed", "where in the paper"), [claim_row(r) for r in results])
+    return _table(("", "claim", "paper", "recomputed", "where in the paper"), [claim_row(r) for r in results], words=2)
 
 
 def claim_row(result) -> tuple[str, str, str, str, str]:
@@ -74,61 +74,75 @@ def claim_row(result) -> tuple[str, str, str, str, str]:
             f"{shown} {c.unit}".strip(), c.where)
 
 
+def particles_table(particles, convention: str) -> Table:
+    """Figure 1's particles: radius, flux quanta through the cross-section and lines drawn (notebook 03)."""
+    body = [(f"{p['radius_over_critical']:.3g}", f"{p['radius_nm']:.2f}", f"{p['flux_quanta']:.3f}", f"{p['flux_lines']:d}")
+            for p in particles]
+    return _table(("r / r_c", "r [nm]", "flux quanta B pi r^2 / Phi0", "lines drawn"), body,
+                  f"flux quantum {convention}")
+
+
+def samples_table(sample_list, aligned: bool) -> Table:
+    """Notebook 05's samples: N, the sphere radius and the moments' directions."""
+    body = [(f"{s.N:d}", f"{s.radius * 1e9:.2f}", "along +z" if aligned else "random") for s in sample_list]
+    return _table(("N", "R [nm]", "moments"), body)
+
+
 # -- the assumptions notebook (06) -------------------------------------------------------------------
 
-def density_text(rows) -> str:
+def density_table(rows) -> Table:
     """Densities against the paper's, with Table I recomputed at each (rows from assumptions.density_rows)."""
     Ns = list(rows[0]["radius_nm"])
     header = ("density", "n [m^-3]", "n / paper", *(f"r_c(N={k}) [nm]" for k in Ns))
     body = [(r["label"], num(r['n_per_m3']), num(r['ratio_to_paper']),
              *(num(r['radius_nm'][k]) for k in Ns)) for r in rows]
-    return _table(header, body)
+    return _table(header, body, words=1)
 
 
-def convention_text(rows, phi0: dict) -> str:
+def convention_table(rows, phi0: dict) -> Table:
     """r_c under h/2e and h/e per field (rows from assumptions.convention_rows)."""
-    head = "; ".join(f"Phi0({c}) = {v:.9e} Wb" for c, v in phi0.items())
+    caption = "; ".join(f"Phi0({c}) = {v:.9e} Wb" for c, v in phi0.items())
     body = [(f"{r['B_tesla']:.4g}", f"{r['radius_nm']['h/2e']:.2f}", f"{r['radius_nm']['h/e']:.2f}",
              f"{r['ratio']:.6f}") for r in rows]
-    return head + "\n" + _table(("B [T]", "r_c h/2e [nm]", "r_c h/e [nm]", "h/e / h/2e"), body)
+    return _table(("B [T]", "r_c h/2e [nm]", "r_c h/e [nm]", "h/e / h/2e"), body, caption)
 
 
-def field_text(rows, convention: str) -> str:
+def field_table(rows, convention: str) -> Table:
     """The flux-quantum radius at each material's mu0 Ms (rows from assumptions.field_rows)."""
     body = [(r["label"], f"{r['B_tesla']:.4f}", f"{r['radius_nm']:.2f}") for r in rows]
-    return _table(("material", "mu0 Ms [T]", f"r_c ({convention}) [nm]"), body)
+    return _table(("material", "mu0 Ms [T]", f"r_c ({convention}) [nm]"), body, words=1)
 
 
-def shape_text(rows, convention: str) -> str:
+def shape_table(rows, convention: str) -> Table:
     """Internal B and the flux-quantum radius by shape (rows from assumptions.shape_rows)."""
     body = [(r["label"], r["shape"], f"{r['B_tesla']:.4f}", f"{r['radius_nm']:.2f}") for r in rows]
-    return _table(("material", "shape", "internal B [T]", f"r_c ({convention}) [nm]"), body)
+    return _table(("material", "shape", "internal B [T]", f"r_c ({convention}) [nm]"), body, words=2)
 
 
-def midplane_text(rows) -> str:
+def midplane_table(rows) -> Table:
     """Flux through the mid-plane disc of a uniformly magnetized sphere (rows from assumptions.midplane_flux_rows)."""
     body = [(f"{r['radius_over_critical']:.3g}", f"{r['radius_nm']:.2f}", num(r["flux_Wb"], 4), f"{r['flux_over_phi0']:.4f}")
             for r in rows]
     return _table(("R / r_c", "R [nm]", "flux [Wb]", "flux / Phi0"), body)
 
 
-def magnetic_length_text(rows) -> str:
+def magnetic_length_table(rows) -> Table:
     """The paper's r_c beside the magnetic length (rows from assumptions.magnetic_length_rows)."""
     body = [(f"{r['B_tesla']:.4g}", f"{r['radius_nm']:.6f}", f"{r['magnetic_length_nm']:.6f}", f"{r['ratio']:.15f}")
             for r in rows]
     return _table(("B [T]", "r_c, Eq. 4 [nm]", "sqrt(hbar/(e B)) [nm]", "ratio"), body)
 
 
-def moment_density_text(rows) -> str:
+def moment_density_table(rows) -> Table:
     """mu0 n mu_B against mu0 Ms (rows from assumptions.moment_density_rows)."""
     dash = "-"
     body = [(r["label"], num(r["n_per_m3"]), num(r["mu0_n_muB_tesla"], 4),
              dash if r["mu0Ms_tesla"] is None else f"{r['mu0Ms_tesla']:.4f}",
              dash if r["moment_per_atom_muB"] is None else f"{r['moment_per_atom_muB']:.3f}") for r in rows]
-    return _table(("density", "n [m^-3]", "mu0 n mu_B [T]", "mu0 Ms [T]", "Ms / n [mu_B]"), body)
+    return _table(("density", "n [m^-3]", "mu0 n mu_B [T]", "mu0 Ms [T]", "Ms / n [mu_B]"), body, words=1)
 
 
-def criteria_text(rows) -> str:
+def criteria_table(rows) -> Table:
     """Dipoles in a sphere of the flux-quantum radius (rows from assumptions.criteria_rows)."""
     dash = "-"
     body = [(r["label"], num(r['n_per_m3']), f"{r['radius_1T_nm']:.2f}", num(r['N_at_1T']),
@@ -140,38 +154,38 @@ def criteria_text(rows) -> str:
 # -- the discrete-dipoles notebook (05) --------------------------------------------------------------
 
 from .dipole_study import ROUND_OFF  # noqa: E402  (relative values below it print as "< 1e-12":
-#                                        round-off digits differ between machines and carry no information)
+#                                        round-off digits differ between machines and carry no information, words=1)
 
 
 def _tiny(x: float) -> str:
     return f"< {ROUND_OFF:.0e}" if abs(x) < ROUND_OFF else f"{x:.3e}"
 
 
-def divergence_text(rows) -> str:
+def divergence_table(rows) -> Table:
     """Pointwise finite-difference div B at steps h and h/2 (rows from dipole_study.divergence_rows):
     the median and 99th percentile of |div B| / (sum of |dB_i/dx_i|), and the h^2 check far from dipoles."""
     body = [(f"{r['N']:d}", r["model"], f"{r['step_m'] * 1e9:.3g}", f"{r['points']:d}", f"{r['inside']:d}",
              f"{r['h_q50']:.2g}", f"{r['h_q99']:.2g}", f"{r['h2_q50']:.2g}", f"{r['h2_q99']:.2g}",
              f"{r['law_points']:d}", "-" if r["law_ratio"] is None else f"{r['law_ratio']:.2f}") for r in rows]
     return _table(("N", "model", "h [nm]", "points", "inside", "median h", "99% h", "median h/2", "99% h/2",
-                   "far points", "ratio far"), body)
+                   "far points", "ratio far"), body, words=2)
 
 
-def flux_text(rows) -> str:
+def flux_table(rows) -> Table:
     """Relative net flux through the closed spheres (rows from dipole_study.flux_rows)."""
     body = [(f"{r['N']:d}", r["model"], _tiny(r["relative_inside"]), _tiny(r["relative_outside"])) for r in rows]
-    return _table(("N", "model", "sphere 2R, all inside", "sphere off-centre, none inside"), body)
+    return _table(("N", "model", "sphere 2R, all inside", "sphere off-centre, none inside"), body, words=2)
 
 
-def ball_text(rows) -> str:
+def ball_table(rows) -> Table:
     """<B_z> V / (mu0 m) over a ball around one dipole (rows from dipole_study.ball_rows)."""
     def shown(x):
         return f"{x:+.9f}" if abs(x) >= 1e-9 else f"{x:+.1e}"
     body = [(r["model"], f"{r['expected']:+.9f}", shown(r["computed"]), f"{r['quadrature_change']:.1e}") for r in rows]
-    return _table(("model", "expected", "computed", "change at half the nodes"), body)
+    return _table(("model", "expected", "computed", "change at half the nodes"), body, words=1)
 
 
-def fluctuation_text(fluct, law, *, aligned: bool = True) -> str:
+def fluctuation_table(fluct, law, *, aligned: bool = True) -> Table:
     """Mean and spread of B_z at the probe over configurations (a dipole_checks.FieldFluctuation),
     with the spread times sqrt(N) beside the law's prefactor (dipole_study.spread_law)."""
     spread = fluct.relative if aligned else fluct.std_over_scale
@@ -188,21 +202,21 @@ def _tiny_signed(x: float) -> str:
     return f"< {ROUND_OFF:.0e}" if abs(x) < ROUND_OFF else f"{x:+.1e}"
 
 
-def lattice_text(rows) -> str:
+def lattice_table(rows) -> Table:
     """Each crystal against its preset (rows from continuum.describe)."""
     body = [(r["material"], r["structure"], f"{r['a_nm']:.4f}", f"{r['moment_muB']:.3f}", num(r["n_per_m3"]),
              f"{r['n_times_m_over_Ms']:.12f}") for r in rows]
-    return _table(("material", "lattice", "a [nm]", "m [mu_B]", "n [m^-3]", "n m / Ms"), body)
+    return _table(("material", "lattice", "a [nm]", "m [mu_B]", "n [m^-3]", "n m / Ms"), body, words=2)
 
 
-def size_text(rows) -> str:
+def size_table(rows) -> Table:
     """The size study of one crystal (rows from continuum.size_rows)."""
     body = [(f"{r['radius_nm']:.3f}", f"{r['atoms']:d}", f"{r['flux_over_continuum']:.5f}", f"{r['flux_over_phi0']:.4f}",
              f"{r['outside_over_dipole']:.6f}", _tiny_signed(r["lorentz_over_mu0Ms"])) for r in rows]
     return _table(("R [nm]", "atoms", "flux / continuum", "flux / Phi0", "B(2R) / dipole", "Lorentz / mu0 Ms"), body)
 
 
-def threshold_text(rows, tolerances) -> str:
+def threshold_table(rows, tolerances) -> Table:
     """Where each quantity comes within each tolerance of the continuum (rows from continuum.thresholds)."""
     def nm(x):
         return "not reached" if x is None else f"{x:.3g} nm"
@@ -214,4 +228,15 @@ def threshold_text(rows, tolerances) -> str:
                          "-" if r[f"flux_{tol:g}_atoms"] is None else num(r[f"flux_{tol:g}_atoms"]),
                          nm(r[f"outside_{tol:g}_radius_nm"]),
                          ", ".join(f"{nm(r[k])} (in {k.rsplit('_in_', 1)[1].replace('_nm', '')} nm)" for k in balls)))
-    return _table(("material", "within", "flux: from R =", "atoms", "B(2R): from R =", "ball average: from rho ="), body)
+    return _table(("material", "within", "flux: from R =", "atoms", "B(2R): from R =", "ball average: from rho ="), body, words=1)
+
+
+def ball_average_table(balls: dict, picks: int = 8) -> Table:
+    """Ball averages in units of (2/3) mu0 Ms at ``picks`` radii (rows from continuum.ball_rows per material,
+    all on one grid of radii)."""
+    names = list(balls)
+    rows = balls[names[0]]
+    index = np.linspace(0, len(rows) - 1, picks).astype(int)
+    body = [(f"{rows[i]['rho_nm']:.3g}", *(f"{balls[name][i]['average_over_continuum']:.4f}" for name in names))
+            for i in index]
+    return _table(("rho [nm]", *(f"{name}: <B_z> / (2/3) mu0 Ms" for name in names)), body)

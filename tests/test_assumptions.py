@@ -57,8 +57,8 @@ def test_criteria_rows_count_atoms_in_the_flux_sphere():
 
 def test_text_tables_format_numbers():
     assert report.num(8.491e28) == "8.491e28" and report.num(4.055e5, 3) == "4.06e5" and report.num(13.365) == "13.37"
-    assert "6.006e6" in report.criteria_text(assumptions.criteria_rows(["Fe"]))
-    assert "0.1411" in report.density_text(assumptions.density_rows(["Fe"]))
+    assert "6.006e6" in str(report.criteria_table(assumptions.criteria_rows(["Fe"])))
+    assert "0.1411" in str(report.density_table(assumptions.density_rows(["Fe"])))
 
 
 def test_plots_build_for_any_subset():

@@ -118,7 +118,7 @@ def test_summary_follows_the_data(small):
 
 def test_report_hides_only_round_off():
     rows = [{"N": 3, "model": "point dipoles", "relative_inside": 3e-16, "relative_outside": 2.5e-6}]
-    text = report.flux_text(rows)
+    text = str(report.flux_table(rows))
     assert "< 1e-12" in text and "2.500e-06" in text
 
 

@@ -81,7 +81,8 @@ def test_a_notebook_edited_as_in_jupyterlab_never_touches_figures(unstaged):
     before = tree_digest(outputs.FIGURES_DIR)
     try:
         nb = _execute(nb, runner.NOTEBOOKS_DIR)
-        text = "".join(o.get("text", "") for c in nb.cells if c.cell_type == "code" for o in c.outputs)
+        text = "".join(o.get("text", "") + o.get("data", {}).get("text/plain", "")
+                       for c in nb.cells if c.cell_type == "code" for o in c.outputs)
         assert f"The results go to {outputs.shown(expected)}, not to figures/" in text
         assert f"wrote 01_flux_quantization.json to {outputs.shown(expected)}" in text
         doc = json.loads((expected / "01_flux_quantization.json").read_text())
