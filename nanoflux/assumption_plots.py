@@ -15,8 +15,11 @@ from .flux import CONVENTIONS, critical_radius
 from .materials import get_material
 from .meanfield import critical_radius_mean_field, dipoles_in_sphere
 
-#: One colour per material, fixed so every plot agrees.
+#: One colour, line style and marker per material, fixed so every plot agrees; Fe, Co and Ni have
+#: nearly the same density, so their curves coincide and only style and markers tell them apart.
 MATERIAL_COLORS = {"Fe": "#8c564b", "Co": "#2ca02c", "Ni": "#9467bd", "Fe3O4": "#ff7f0e"}
+MATERIAL_LINES = {"Fe": "-", "Co": "--", "Ni": ":", "Fe3O4": "-."}
+MATERIAL_MARKERS = {"Fe": "o", "Co": "^", "Ni": "v", "Fe3O4": "s"}
 
 _B = np.geomspace(0.01, 10.0, 200)
 _N = np.unique(np.round(np.geomspace(1, 1e4, 200)))
@@ -32,69 +35,86 @@ def _axes(title: str, xlabel: str, ylabel: str, size=(6.0, 4.0)):
 
 
 def _finish(fig, ax):
-    ax.legend(fontsize=8)
+    """The legend beside the axes, never on the data."""
+    ax.legend(fontsize=8, loc="upper left", bbox_to_anchor=(1.02, 1.0), frameon=False)
     fig.tight_layout()
     return fig
+
+
+def _marker(name) -> dict:
+    """A material's point marker; magnetite's is hollow and larger, so a point under it (Ni sits within
+    1 % of it in mu0 Ms) stays visible."""
+    hollow = name == "Fe3O4"
+    return {"marker": MATERIAL_MARKERS[name], "color": MATERIAL_COLORS[name], "ms": 10 if hollow else 7,
+            "mfc": "none" if hollow else MATERIAL_COLORS[name], "mew": 1.6, "ls": "none"}
+
+
+def _material_curve(ax, x, y, name, label, offset):
+    """A material's curve: its colour and line style, with markers at a few points shifted by ``offset``
+    (0 to 1) along the curve, so coinciding curves stay distinguishable."""
+    every = max(len(x) // 5, 1)
+    ax.loglog(x, y, MATERIAL_LINES[name], color=MATERIAL_COLORS[name], lw=1.5, marker=MATERIAL_MARKERS[name],
+              ms=5, markevery=(int(offset * every), every), label=label)
 
 
 def density_figure(materials, n_paper=PAPER_DENSITY_PER_M3) -> Figure:
     """Mean-field r_c(N) at the paper's density and at each material's, with Table I marked."""
     with style():
-        fig, ax = _axes("Table I at the paper's and at real densities", "number of dipoles N",
-                        "mean-field radius r_c [nm]")
+        fig, ax = _axes("Table I at the paper's and at real densities", "number of dipoles $N$",
+                        "mean-field radius $r_c$ [nm]", size=(7.6, 4.0))
         ax.loglog(_N, critical_radius_mean_field(_N, n_paper) * 1e9, color=RED, lw=2,
-                  label=f"paper, n = {num(n_paper, 3)} m\u207b\u00b3")
+                  label=f"paper, $n$ = {num(n_paper, 3)} m$^{{-3}}$")
         ax.plot(list(PAPER_TABLE_ONE_NM), list(PAPER_TABLE_ONE_NM.values()), "s", mfc="white", mec=RED,
                 label="printed Table I")
-        for name in materials:
+        for k, name in enumerate(materials):
             n = get_material(name).n_per_m3
-            ax.loglog(_N, critical_radius_mean_field(_N, n) * 1e9, color=MATERIAL_COLORS[name], lw=1.5,
-                      label=f"{name}, n = {num(n)} m\u207b\u00b3")
+            _material_curve(ax, _N, critical_radius_mean_field(_N, n) * 1e9, name,
+                            f"{name}, $n$ = {num(n)} m$^{{-3}}$", k / max(len(materials), 1))
         return _finish(fig, ax)
 
 
 def convention_figure(materials=()) -> Figure:
     """r_c(B) (Eq. 4) under h/2e and h/e, with the paper's 25.7 nm at 1 T and each material's mu0 Ms marked."""
     with style():
-        fig, ax = _axes("Flux-quantum convention: h/2e against h/e", "internal flux density B [T]",
-                        "flux-quantum radius r_c [nm]")
+        fig, ax = _axes("Flux-quantum convention: h/2e against h/e", "internal flux density $B$ [T]",
+                        "flux-quantum radius $r_c$ [nm]", size=(7.6, 4.0))
         for conv, color, dash in zip(CONVENTIONS, (BLUE, GREY), ("-", "--")):
-            ax.loglog(_B, critical_radius(_B, conv) * 1e9, dash, color=color, lw=2, label=f"Phi0 = {conv}")
+            ax.loglog(_B, critical_radius(_B, conv) * 1e9, dash, color=color, lw=2, label=f"$\\Phi_0$ = {conv}")
         ax.plot([PAPER_FIELD_TESLA], [25.7], "o", mfc="white", mec=INK, ms=7, label="printed: 25.7 nm at 1 T")
         for name in materials:
             m = get_material(name)
             ax.plot([m.mu0Ms_tesla] * 2, [critical_radius(m.mu0Ms_tesla, c) * 1e9 for c in CONVENTIONS],
-                    "D", color=MATERIAL_COLORS[name], ms=5, label=f"{name} at mu0 Ms")
+                    **_marker(name), label=f"{name} at $\\mu_0 M_s$")
         return _finish(fig, ax)
 
 
 def field_figure(materials, convention="h/2e") -> Figure:
     """r_c(B) under the chosen convention with each material's room-temperature mu0 Ms marked."""
     with style():
-        fig, ax = _axes(f"Internal field: r_c at each material's mu0 Ms ({convention})",
-                        "internal flux density B [T]", "flux-quantum radius r_c [nm]")
+        fig, ax = _axes(f"Internal field: $r_c$ at each material's $\\mu_0 M_s$ ({convention})",
+                        "internal flux density $B$ [T]", "flux-quantum radius $r_c$ [nm]", size=(7.6, 4.0))
         ax.loglog(_B, critical_radius(_B, convention) * 1e9, color=BLUE, lw=2, label="Eq. 4")
         ax.plot([PAPER_FIELD_TESLA], [critical_radius(PAPER_FIELD_TESLA, convention) * 1e9], "o", mfc="white",
                 mec=BLUE, ms=7, label="the paper's 1 T")
         for name in materials:
             m = get_material(name)
-            ax.plot([m.mu0Ms_tesla], [critical_radius(material=name, convention=convention) * 1e9], "D",
-                    color=MATERIAL_COLORS[name], ms=7, label=f"{name}: {m.mu0Ms_tesla:.3f} T")
+            ax.plot([m.mu0Ms_tesla], [critical_radius(material=name, convention=convention) * 1e9],
+                    **_marker(name), label=f"{name}: {m.mu0Ms_tesla:.3f} T")
         return _finish(fig, ax)
 
 
 def criteria_figure(materials, convention="h/2e", n_paper=PAPER_DENSITY_PER_M3) -> Figure:
     """Dipoles held by a sphere of the flux-quantum radius, against B, at each density; N = 1 marked."""
     with style():
-        fig, ax = _axes("Both criteria on one particle", "internal flux density B [T]",
-                        "dipoles in a sphere of radius r_c(B)")
+        fig, ax = _axes("Both criteria on one particle", "internal flux density $B$ [T]",
+                        "dipoles in a sphere of radius $r_c(B)$", size=(7.6, 4.0))
         r = critical_radius(_B, convention)
         ax.loglog(_B, dipoles_in_sphere(r, n_paper), color=RED, lw=2,
-                  label=f"paper's n = {num(n_paper, 3)} m\u207b\u00b3")
-        for name in materials:
+                  label=f"paper's $n$ = {num(n_paper, 3)} m$^{{-3}}$")
+        for k, name in enumerate(materials):
             m = get_material(name)
-            ax.loglog(_B, dipoles_in_sphere(r, m.n_per_m3), color=MATERIAL_COLORS[name], lw=1.5, label=name)
+            _material_curve(ax, _B, dipoles_in_sphere(r, m.n_per_m3), name, name, k / max(len(materials), 1))
             ax.plot([m.mu0Ms_tesla], [dipoles_in_sphere(critical_radius(material=name, convention=convention),
-                                                        m.n_per_m3)], "D", color=MATERIAL_COLORS[name], ms=6)
-        ax.axhline(1.0, color=INK, lw=1, ls=":", label="N = 1 (mean-field threshold)")
+                                                        m.n_per_m3)], **_marker(name))
+        ax.axhline(1.0, color=INK, lw=1, ls=":", label="$N$ = 1 (mean-field threshold)")
         return _finish(fig, ax)

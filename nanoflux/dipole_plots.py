@@ -19,7 +19,7 @@ def field_lines_figure(sample_list, *, extent=2.0, resolution=81) -> Figure:
     rasterized inside SVG and PDF, which keeps those files small and quick to write.
     """
     with style():
-        fig = Figure(figsize=(3.3 * len(sample_list), 3.6))
+        fig = Figure(figsize=(3.3 * len(sample_list), 4.3))
         axes = fig.subplots(1, len(sample_list), squeeze=False)[0]
         for ax, s in zip(axes, sample_list):
             R_nm = s.radius * 1e9
@@ -46,9 +46,12 @@ def field_lines_figure(sample_list, *, extent=2.0, resolution=81) -> Figure:
             ax.set_ylim(-extent * R_nm, extent * R_nm)
             ax.set_aspect("equal")
             ax.grid(False)
-            ax.set_title(f"N = {s.N}, R = {R_nm:.1f} nm")
-            ax.set_xlabel("x [nm]")
-        axes[0].set_ylabel("z [nm]")
+            ax.set_title(f"$N$ = {s.N}, $R$ = {R_nm:.1f} nm")
+            ax.set_xlabel("$x$ [nm]")
+            bar = fig.colorbar(lines.lines, ax=ax, orientation="horizontal", pad=0.2, fraction=0.05, aspect=30)
+            bar.set_label("in-plane |B| [T]", fontsize=8)
+            bar.ax.tick_params(labelsize=7)
+        axes[0].set_ylabel("$z$ [nm]")
         fig.tight_layout()
     return fig
 

@@ -150,16 +150,16 @@ def figure2(B_range_tesla=(0.01, 1.0), N_range=(1, 10000), n_per_m3=PAPER_DENSIT
     rN = critical_radius_mean_field(np.unique(np.round(N)), n_per_m3) * 1e9
     N_plot = np.unique(np.round(N))
     with style():
-        fig = Figure(figsize=(6.4, 4.4))
+        fig = Figure(figsize=(6.4, 4.8))
         ax = fig.subplots()
-        ax.loglog(B, rB, color=BLUE, lw=2, label=f"flux quantization, Eq. 4 ({convention}): r_c \u221d B^(-1/2)")
-        ax.set_xlabel("internal flux density B [T]", color=BLUE)
-        ax.set_ylabel("critical radius r_c [nm]")
+        ax.loglog(B, rB, color=BLUE, lw=2, label=f"flux quantization, Eq. 4 ({convention}): $r_c \\propto B^{{-1/2}}$")
+        ax.set_xlabel("internal flux density $B$ [T]", color=BLUE)
+        ax.set_ylabel("critical radius $r_c$ [nm]")
         ax.tick_params(axis="x", colors=BLUE)
         top = ax.twiny()
         top.loglog(N_plot, rN, color=RED, lw=2,
-                   label=f"mean field, n = {num(n_per_m3)} m\u207b\u00b3: r_c \u221d N^(1/3)")
-        top.set_xlabel("number of dipoles N", color=RED)
+                   label=f"mean field, $n$ = {num(n_per_m3)} m$^{{-3}}$: $r_c \\propto N^{{1/3}}$")
+        top.set_xlabel("number of dipoles $N$", color=RED)
         top.tick_params(axis="x", colors=RED)
         top.grid(False)
         top.spines["top"].set_visible(True)
@@ -170,15 +170,16 @@ def figure2(B_range_tesla=(0.01, 1.0), N_range=(1, 10000), n_per_m3=PAPER_DENSIT
             pts = [(k, val) for k, val in PAPER_TABLE_ONE_NM.items() if N_range[0] <= k <= N_range[1]]
             if pts:
                 top.plot(*zip(*pts), "s", mfc="white", mec=RED, mew=1.5, ms=7, zorder=5,
-                         label="printed: Table I (n = 1e23 m\u207b\u00b3)")
+                         label="printed: Table I ($n$ = 1e23 m$^{-3}$)")
         handles = ax.get_legend_handles_labels()
         handles2 = top.get_legend_handles_labels()
-        ax.legend(handles[0] + handles2[0], handles[1] + handles2[1], loc="upper center", fontsize=8)
+        fig.legend(handles[0] + handles2[0], handles[1] + handles2[1], loc="lower center", ncol=2, fontsize=8,
+                   frameon=False)
         ymin = min(rB.min(), rN.min())
         ymax = max(rB.max(), rN.max())
-        ax.set_ylim(ymin / 1.6, ymax * 3.0)
-        ax.set_title("Figure 2 recomputed", pad=32)
-        fig.tight_layout()
+        ax.set_ylim(ymin / 1.25, ymax * 1.25)
+        ax.set_title("Figure 2 recomputed", pad=8)
+        fig.tight_layout(rect=(0, 0.13, 1, 1))
     return fig
 
 
@@ -289,16 +290,60 @@ def sha256(path) -> str:
     return hashlib.sha256(Path(path).read_bytes()).hexdigest()
 
 
+def tick_label(x: float) -> str:
+    """The house notation for a logarithmic axis's decades, the same in every figure: plain numbers from
+    0.001 to 1000 (0.01, 1, 100), powers of ten beyond (1e4, 1e-5)."""
+    if x <= 0:
+        return ""
+    return num(x, 6) if 1e-3 <= x < 1e4 else f"1e{int(round(np.log10(x)))}"
+
+
 def plain_log_labels(fig: Figure) -> None:
-    """House style for logarithmic axes: decades labelled as plain numbers (0.01, 1, 1000, 1e5),
-    minor ticks unlabelled. Plain text also renders several times faster than mathtext."""
+    """House style for logarithmic axes: decades labelled by :func:`tick_label`, minor ticks unlabelled.
+    Plain text also renders several times faster than mathtext."""
     from matplotlib import ticker
 
     for ax in fig.axes:
         for axis in (ax.xaxis, ax.yaxis):
             if axis.get_scale() == "log":
-                axis.set_major_formatter(ticker.FuncFormatter(lambda x, _pos: num(x, 6)))
-                axis.set_minor_formatter(ticker.NullFormatter())
+                axis.set_major_formatter(ticker.FuncFormatter(lambda x, _pos: tick_label(x)))
+                low, high = sorted(axis.get_view_interval())
+                if low > 0 and high / low < 100:  # under two decades: label 2 and 5 of each decade too
+                    axis.set_minor_formatter(ticker.FuncFormatter(
+                        lambda x, _pos: tick_label(x) if round(x / 10 ** np.floor(np.log10(x) + 1e-9)) in (2, 5)
+                        else ""))
+                else:
+                    axis.set_minor_formatter(ticker.NullFormatter())
+
+
+def text_outside_canvas(fig: Figure, tolerance_px: float = 0.5) -> list[str]:
+    """The visible texts of ``fig`` (titles, labels, tick labels, legends, annotations) whose rendered
+    bounding box extends beyond the canvas, by more than ``tolerance_px`` pixels; empty when all fit."""
+    from matplotlib.text import Text
+
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+    agg = fig.canvas if isinstance(fig.canvas, FigureCanvasAgg) else FigureCanvasAgg(fig)
+    agg.draw()
+    renderer = agg.get_renderer()
+    canvas = fig.bbox
+    hidden = set()  # tick labels of ticks outside an axis's view: matplotlib positions but never draws them
+    for ax in fig.axes:
+        for axis in ax._axis_map.values():
+            low, high = sorted(axis.get_view_interval())
+            for tick in axis.get_major_ticks() + axis.get_minor_ticks():
+                if not low - 1e-9 * abs(high - low) <= tick.get_loc() <= high + 1e-9 * abs(high - low):
+                    hidden.update((id(tick.label1), id(tick.label2)))
+    found = []
+    for text in fig.findobj(Text):
+        if (id(text) in hidden or not text.get_visible() or not text.get_text().strip()
+                or (text.axes is not None and not text.axes.get_visible())):
+            continue
+        box = text.get_window_extent(renderer)
+        if (box.x0 < canvas.x0 - tolerance_px or box.y0 < canvas.y0 - tolerance_px
+                or box.x1 > canvas.x1 + tolerance_px or box.y1 > canvas.y1 + tolerance_px):
+            found.append(text.get_text())
+    return found
 
 
 def save_figure(fig: Figure, output_dir, stem: str, *, notebook: str, parameters: dict) -> dict:
@@ -306,7 +351,8 @@ def save_figure(fig: Figure, output_dir, stem: str, *, notebook: str, parameters
 
     PNG has no Software key, SVG no Date and a fixed hash salt, PDF no CreationDate; each
     carries :func:`provenance` (nanoflux version, notebook, parameters) in its metadata.
-    Logarithmic axes get plain-number labels first (:func:`plain_log_labels`).
+    Logarithmic axes get the house tick labels first (:func:`plain_log_labels`), and a figure with any
+    text outside its canvas is refused (ValueError naming the text): every saved figure is whole.
     """
     out = Path(output_dir)
     out.mkdir(parents=True, exist_ok=True)
@@ -319,6 +365,11 @@ def save_figure(fig: Figure, output_dir, stem: str, *, notebook: str, parameters
                 "Title": title, "Subject": text},
     }
     plain_log_labels(fig)
+    with style():
+        clipped = text_outside_canvas(fig)
+    if clipped:
+        raise ValueError(f"figure {stem} has text outside its canvas, which a reader would see cut: "
+                         f"{', '.join(repr(t) for t in clipped[:5])}")
     written = {}
     with style():
         for fmt in FORMATS:

@@ -71,3 +71,34 @@ def test_figure_inputs_are_validated():
         figures.figure1(1.0, [1.0, -1.0])
     with pytest.raises(ValueError, match="B must be positive"):
         figures.figure1(0.0)
+
+
+def test_a_figure_with_text_outside_its_canvas_is_refused(tmp_path):
+    # witness: a title far wider than its figure is cut on the canvas; saving it must fail, naming it
+    from matplotlib.figure import Figure
+
+    fig = Figure(figsize=(2.0, 2.0))
+    ax = fig.subplots()
+    ax.set_title("a title that is much too long for a two-inch figure to hold")
+    assert "a title that is much too long for a two-inch figure to hold" in figures.text_outside_canvas(fig)
+    with pytest.raises(ValueError, match="figure clipped has text outside its canvas"):
+        figures.save_figure(fig, tmp_path, "clipped", notebook="test", parameters={})
+    assert not list(tmp_path.iterdir())
+    fig = Figure(figsize=(3.0, 3.0))
+    fig.subplots().set_title("fits")
+    fig.tight_layout()
+    assert figures.text_outside_canvas(fig) == []
+
+
+def test_every_saved_figure_keeps_its_text_on_the_canvas(regenerated):
+    # the notebooks saved their figures through save_figure, which refuses clipped text: check the
+    # canonical run's files exist (the regeneration above would have failed otherwise)
+    for notebook in FIGURE_NOTEBOOKS:
+        record = json.loads((regenerated / f"{notebook}.json").read_text())
+        assert all((regenerated / name).exists() for name in record["results"]["files"])
+
+
+@pytest.mark.parametrize("value, text", [(0.001, "0.001"), (0.01, "0.01"), (1, "1"), (1000, "1000"),
+                                         (1e4, "1e4"), (1e6, "1e6"), (1e-4, "1e-4")])
+def test_one_tick_notation(value, text):
+    assert figures.tick_label(value) == text
