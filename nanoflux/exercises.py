@@ -43,9 +43,10 @@ class Exercise:
         return f"{self.key}: {self.question} (answer{unit}, within {_percent(self.rel_tol)})"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, repr=False)
 class CheckResult:
-    """The outcome of :func:`check`: ``correct``, and a ``message`` (printing the result shows it)."""
+    """The outcome of :func:`check`: ``correct``, and a ``message``, which is what printing it, or
+    leaving it as a cell's last expression, shows (with a coloured verdict in HTML)."""
 
     exercise: str
     answer: float
@@ -54,6 +55,14 @@ class CheckResult:
 
     def __str__(self) -> str:
         return self.message
+
+    __repr__ = __str__
+
+    def _repr_html_(self) -> str:
+        import html
+
+        color, mark = ("#1a7f37", "\u2713") if self.correct else ("#c0392b", "\u2717")
+        return f'<p style="color:{color}"><b>{mark}</b> {html.escape(self.message)}</p>'
 
 
 def _ratio(a: float, b: float) -> float:
@@ -67,7 +76,7 @@ def _percent(rel_tol: float) -> str:
 EXERCISES = MappingProxyType({e.key: e for e in (
     Exercise(
         "ex1",
-        "What is the flux-quantum critical radius r_c at B = 0.5 T, with the paper's Phi0 = h/2e?",
+        "What is the flux-quantum critical radius $r_c$ at $B$ = 0.5 T, with the paper's $\\Phi_0 = h/2e$?",
         "nm", lambda: critical_radius(0.5, "h/2e") * 1e9, 0.01,
         "use Eq. 4, r_c = sqrt(Phi0 / (pi B)) with Phi0 = h/2e = 2.068e-15 Wb, and give the result in nm "
         "(1 nm = 1e-9 m). Halving B does not double r_c.",
@@ -77,7 +86,7 @@ EXERCISES = MappingProxyType({e.key: e for e in (
     ),
     Exercise(
         "ex2",
-        "The internal field B is made 100 times weaker. By what factor does the flux-quantum radius grow?",
+        "The internal field $B$ is made 100 times weaker. By what factor does the flux-quantum radius grow?",
         "", lambda: _ratio(critical_radius(0.01), critical_radius(1.0)), 0.01,
         "Eq. 4 makes r_c proportional to B^(-1/2); what is 100^(1/2)?",
         ((lambda: 100.0, "r_c does not grow in proportion to 1/B: look at the power of B in Eq. 4."),
@@ -85,22 +94,23 @@ EXERCISES = MappingProxyType({e.key: e for e in (
     ),
     Exercise(
         "ex3",
-        "Iron has about n = 8.491e28 atoms per m^3 (nanoflux.MATERIALS['Fe']). What is the mean-field "
-        "radius of a sphere holding one atom (N = 1)?",
+        "Iron has about $n = 8.491 \\times 10^{28}$ atoms per $\\mathrm{m^3}$ (`nanoflux.MATERIALS['Fe']`). "
+        "What is the mean-field radius of a sphere holding one atom ($N = 1$)?",
         "nm", lambda: critical_radius_mean_field(1, material="Fe") * 1e9, 0.01,
         "use r_c = (3 N / (4 pi n))^(1/3) with n in m^-3, then convert metres to nm. Compare with the "
         "paper's 13.4 nm at n = 1e23 m^-3: the density is a million times larger.",
         ((lambda: critical_radius_mean_field(1, PAPER_DENSITY_PER_M3) * 1e9,
           "that is the paper's value at n = 1e23 m^-3; use iron's density."),
          (lambda: critical_radius_mean_field(1, get_material("Fe").n_per_m3 * 1e-6) * 1e9,
-          "that treats 8.491e28 as a density per cm^3; it is per m^3 (1 m^3 = 1e6 cm^3)."),
+          "that uses iron's 8.491e22 atoms per cm^3 as if it were per m^3; a cubic metre holds 1e6 cubic "
+          "centimetres, so n = 8.491e28 m^-3."),
          (lambda: critical_radius_mean_field(1, material="Fe"),
           "that is the radius in metres; the answer is asked in nm.")),
     ),
     Exercise(
         "ex4",
-        "At the paper's density n = 1e23 m^-3, how many dipoles on average does a sphere hold whose radius "
-        "is the flux-quantum radius at 1 T (h/2e)? (Not rounded.)",
+        "At the paper's density $n = 10^{23}\\,\\mathrm{m^{-3}}$, how many dipoles on average does a sphere "
+        "hold whose radius is the flux-quantum radius at 1 T ($h/2e$)? (Not rounded.)",
         "", lambda: dipoles_in_sphere(critical_radius(1.0), PAPER_DENSITY_PER_M3), 0.02,
         "the mean number in a sphere is (4/3) pi r^3 n, with r = r_c(1 T) = 25.66 nm in metres.",
         ((lambda: dipoles_in_sphere(critical_radius(1.0) * 1e9, PAPER_DENSITY_PER_M3),
@@ -109,7 +119,7 @@ EXERCISES = MappingProxyType({e.key: e for e in (
     ),
     Exercise(
         "ex5",
-        "If the flux quantum were h/e instead of h/2e, by what factor would every flux-quantum radius change?",
+        "If the flux quantum were $h/e$ instead of $h/2e$, by what factor would every flux-quantum radius change?",
         "", lambda: _ratio(critical_radius(1.0, "h/e"), critical_radius(1.0, "h/2e")), 0.005,
         "h/e is twice h/2e, and r_c goes as the square root of Phi0 (Eq. 4).",
         ((lambda: 2.0, "Phi0 doubles, but r_c depends on its square root."),
@@ -158,3 +168,77 @@ def check(exercise: str, answer) -> CheckResult:
             return CheckResult(ex.key, value, False, f"{ex.key}: not yet. {value:.4g}{unit}: {why}")
     return CheckResult(ex.key, value, False, f"{ex.key}: not yet. {value:.4g}{unit} is not within "
                                              f"{_percent(ex.rel_tol)} of the expected value. Hint: {ex.hint}")
+
+
+def questions_markdown() -> str:
+    """The exercises as a numbered Markdown list, each with its unit and tolerance (no answers)."""
+    lines = []
+    for i, ex in enumerate(EXERCISES.values(), 1):
+        unit = f" in {ex.unit}" if ex.unit else ""
+        lines.append(f"{i}. **{ex.key}.** {ex.question} Answer{unit}, checked to within {_percent(ex.rel_tol)}.")
+    return "\n".join(lines)
+
+
+def answer_key():
+    """For teachers: each exercise's expected value (computed by the module), unit and tolerance, as a Table."""
+    from .tables import Table
+
+    rows = [(ex.key, f"{expected(ex.key):.6g}", ex.unit or "-", _percent(ex.rel_tol), str(len(ex.mistakes)))
+            for ex in EXERCISES.values()]
+    return Table(("exercise", "expected", "unit", "tolerance", "mistakes recognised"), rows, "", (0, 2))
+
+
+class ExerciseApp:
+    """Each exercise with an answer box and a Check button (ipywidgets), for the Voila classroom app and
+    for notebooks: the verdict appears under the question. No expected value is shown."""
+
+    def __init__(self):
+        import ipywidgets as w
+
+        self.rows = {}
+        boxes = []
+        for ex in EXERCISES.values():
+            question = w.HTMLMath(f"<b>{ex.key}.</b> " + _html_math(ex.question)
+                                  + f" <i>(answer{' in ' + ex.unit if ex.unit else ''}, within {_percent(ex.rel_tol)})</i>")
+            answer = w.Text(placeholder="your answer, e.g. 12.5", layout=w.Layout(width="14em"),
+                            description=ex.key, style={"description_width": "3em"})
+            button = w.Button(description="Check", button_style="primary", layout=w.Layout(width="7em"))
+            verdict = w.HTML("")
+            button.on_click(lambda _b, key=ex.key: self.check(key))
+            answer.on_submit(lambda _t, key=ex.key: self.check(key))
+            self.rows[ex.key] = (answer, verdict)
+            boxes.append(w.VBox([question, w.HBox([answer, button]), verdict],
+                                layout=w.Layout(margin="0 0 0.8em 0")))
+        self.box = w.VBox(boxes)
+
+    def check(self, key: str) -> CheckResult | None:
+        """Check what is typed for ``key``; show the verdict (or what is wrong with the input)."""
+        answer, verdict = self.rows[key]
+        try:
+            result = check(key, float(answer.value.replace(",", ".").strip()))
+        except (ValueError, TypeError):
+            verdict.value = ('<p style="color:#c0392b">Type a number (for example 12.5 or 1.2e3); got '
+                             f"{_escape(answer.value)!s}.</p>")
+            return None
+        verdict.value = result._repr_html_()
+        return result
+
+    def _repr_mimebundle_(self, **kwargs):
+        bundle = self.box._repr_mimebundle_(**kwargs) or {}
+        bundle["text/plain"] = ("[exercises: an answer box and a Check button for each; they need a running "
+                                "Jupyter kernel with ipywidgets]")
+        return bundle
+
+
+def _escape(text: str) -> str:
+    import html
+
+    return html.escape(repr(text))
+
+
+def _html_math(markdown: str) -> str:
+    """A question's Markdown for an HTMLMath widget: backticks as <code>, the $...$ kept for MathJax."""
+    import html
+    import re
+
+    return re.sub(r"`([^`]*)`", lambda m: f"<code>{m.group(1)}</code>", html.escape(markdown, quote=False))

@@ -147,50 +147,78 @@ class Explorer:
         return buffer.getvalue()
 
 
-class ExplorerApp:
-    """ipywidgets controls driving an :class:`Explorer`: sliders for B, N and n, a convention toggle,
-    a material menu, the chart (a PNG image widget) and the radii as text.
+#: N on its slider: whole numbers, about a dozen per decade (1-1.2-1.5-2-2.5-3-4-5-6-7-8 times 10^k).
+N_STEPS = tuple(sorted({int(round(m * 10**k)) for k in range(7) for m in (1, 1.2, 1.5, 2, 2.5, 3, 4, 5, 6, 7, 8)
+                        if EXPLORER_N[0] <= round(m * 10**k) <= EXPLORER_N[1]}))
 
-    Displaying it shows the live controls in Jupyter; where there is no widget front end (papermill,
-    nbval, a static page) its text form is :data:`STATIC_TEXT`.
+
+def _nearest_N(N: int) -> int:
+    return min(N_STEPS, key=lambda k: abs(math.log(k) - math.log(N)))
+
+
+class ExplorerApp:
+    """ipywidgets controls driving an :class:`Explorer`: a material menu, sliders for B, n and N (N in
+    whole numbers on a logarithmic scale), a convention toggle, readouts that show the values the
+    radii are computed from, and the chart (a PNG rendered at twice the screen's pixel density).
+
+    Laid out for a 1280 x 720 projector: the controls in a 330 px column beside a 576 px chart.
+    Displaying it shows the live controls in Jupyter and Voila; a stored notebook (papermill, nbval,
+    a static page) shows the chart at the current values as a PNG, and :data:`STATIC_TEXT` as text.
     """
 
     def __init__(self, explorer: Explorer | None = None):
         import ipywidgets as w
 
+        from .figures import EXPLORER_WIDTH_PX
+
         self.explorer = explorer if explorer is not None else Explorer()
         # Redraw first: displaying or saving the figure since the last update leaves other pixels on the canvas.
         s = self.explorer.update()
         log = lambda limits: (math.log10(limits[0]), math.log10(limits[1]))
-        style = {"description_width": "9em"}
-        layout = w.Layout(width="30em")
+        slider = w.Layout(width="190px")
+        label = {"description_width": "4.5em"}
         b_lo, b_hi = log(EXPLORER_B_TESLA)
         n_lo, n_hi = log(EXPLORER_N_PER_M3)
-        N_lo, N_hi = log(EXPLORER_N)
-        self.B = w.FloatLogSlider(value=s.B_tesla, base=10, min=b_lo, max=b_hi, step=0.01,
-                                  description="B [T]", readout_format=".3g", continuous_update=True,
-                                  style=style, layout=layout)
-        self.N = w.FloatLogSlider(value=s.N, base=10, min=N_lo, max=N_hi, step=0.01,
-                                  description="N (dipoles)", readout_format=".0f", style=style, layout=layout)
-        self.n = w.FloatLogSlider(value=s.n_per_m3, base=10, min=n_lo, max=n_hi, step=0.05,
-                                  description="n [m\u207b\u00b3]", readout_format=".3g", style=style, layout=layout)
+        self.B = w.FloatLogSlider(value=s.B_tesla, base=10, min=b_lo, max=b_hi, step=0.01, readout=False,
+                                  description="B", style=label, layout=slider)
+        self.n = w.FloatLogSlider(value=s.n_per_m3, base=10, min=n_lo, max=n_hi, step=0.05, readout=False,
+                                  description="n", style=label, layout=slider)
+        self.N = w.SelectionSlider(options=[(f"{k:,}", k) for k in N_STEPS], value=_nearest_N(s.N), readout=False,
+                                   description="N", style=label, layout=slider)
+        self.B_readout, self.n_readout, self.N_readout = (w.HTML(layout=w.Layout(width="110px")) for _ in range(3))
         self.convention = w.ToggleButtons(options=["h/2e", "h/e"], value=s.flux_quantum_convention,
-                                          description="\u03a6\u2080", style=style)
+                                          description="\u03a6\u2080", style={"description_width": "4.5em",
+                                                                             "button_width": "4.5em"})
         self.material = w.Dropdown(options=[("none (custom B, n)", "none")] + [(m, m) for m in EXPLORER_MATERIALS[1:]],
-                                   value=s.material, description="material", style=style)
-        self.image = w.Image(value=self.explorer.png(), format="png")
-        self.radii = w.HTML(self._radii_html())
+                                   value=s.material, description="material", style=label,
+                                   layout=w.Layout(width="300px"))
+        self.image = w.Image(value=self.explorer.png(), format="png",
+                             layout=w.Layout(width=f"{EXPLORER_WIDTH_PX}px", max_width="100%", height="auto"))
+        self.radii = w.HTML(layout=w.Layout(width="320px"))
         self._syncing = False
         self.B.observe(lambda c: self._moved("B_tesla", c["new"], self.B.step), names="value")
-        self.N.observe(lambda c: self._changed(N=int(round(c["new"]))), names="value")
+        self.N.observe(lambda c: self._changed(N=int(c["new"])), names="value")
         self.n.observe(lambda c: self._moved("n_per_m3", c["new"], self.n.step), names="value")
         self.convention.observe(lambda c: self._changed(flux_quantum_convention=c["new"]), names="value")
         self.material.observe(lambda c: self._changed(material=c["new"]), names="value")
-        controls = w.VBox([self.material, self.B, self.n, self.N, self.convention])
-        self.box = w.VBox([w.HBox([controls, self.radii]), self.image])
+        controls = w.VBox([self.material, w.HBox([self.B, self.B_readout]), w.HBox([self.n, self.n_readout]),
+                           w.HBox([self.N, self.N_readout]), self.convention, self.radii],
+                          layout=w.Layout(width="330px", min_width="330px"))
+        self.box = w.HBox([controls, self.image],
+                          layout=w.Layout(flex_flow="row wrap", align_items="flex-start", width="100%"))
+        self._show_values()
 
-    def _radii_html(self) -> str:
-        return f"<pre style='margin-left:1em'>{html.escape(self.explorer.state.text())}</pre>"
+    def _show_values(self) -> None:
+        """The readouts and the radii: the exact values the explorer computes with."""
+        s = self.explorer.state
+        self.B_readout.value = f"<b>{s.B_tesla:.4g}</b> T"
+        self.n_readout.value = f"<b>{num(s.n_per_m3)}</b> m<sup>\u22123</sup>"
+        self.N_readout.value = f"<b>{s.N:,}</b> dipole{'s' if s.N != 1 else ''}"
+        source = "custom values" if s.material == "none" else f"{s.material} preset ({get_material(s.material).structure})"
+        self.radii.value = (
+            f"<div style='line-height:1.5;margin-top:0.4em'>{html.escape(source)}<br>"
+            f"flux quantum, Eq. 4: <b>r<sub>c</sub> = {s.flux_radius_nm:.4g} nm</b><br>"
+            f"mean field, Table I: <b>r<sub>c</sub> = {s.mean_field_radius_nm:.4g} nm</b></div>")
 
     def _moved(self, name: str, value: float, step: float) -> None:
         """A log slider moved. A move of less than half a step is the slider rounding a value it was
@@ -207,7 +235,7 @@ class ExplorerApp:
         try:
             state = self.explorer.update(**change)
         except (ValueError, TypeError) as exc:
-            self.radii.value = f"<pre style='color:#c0392b'>{html.escape(str(exc))}</pre>"
+            self.radii.value = f"<p style='color:#c0392b'>{html.escape(str(exc))}</p>"
             return
         self._syncing = True
         try:
@@ -215,9 +243,10 @@ class ExplorerApp:
         finally:
             self._syncing = False
         self.image.value = self.explorer.png()
-        self.radii.value = self._radii_html()
+        self._show_values()
 
     def _repr_mimebundle_(self, **kwargs):
         bundle = self.box._repr_mimebundle_(**kwargs) or {}
+        bundle["image/png"] = self.explorer.png()  # what a reader of the stored notebook sees
         bundle["text/plain"] = STATIC_TEXT
         return bundle

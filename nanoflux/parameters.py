@@ -157,6 +157,11 @@ def atoms_to_continuum(*, materials, largest_radius_over_rc, n_sizes) -> dict:
             "n_sizes": int(sizes)}
 
 
+def teacher_notes() -> dict:
+    """09_teacher_notes: no parameters (the answer key is the module's)."""
+    return {}
+
+
 #: The classroom explorer's ranges (07_classroom_explorer): its axes span them, so every allowed
 #: value is on the chart, and every material preset falls inside them.
 EXPLORER_B_TESLA = (0.01, 10.0)
@@ -221,6 +226,7 @@ DEFAULTS = {
     "07_classroom_explorer": {"B_tesla": 1.0, "N": 1, "n_per_m3": 1e23, "flux_quantum_convention": "h/2e",
                               "material": "none"},
     "08_atoms_to_continuum": {"materials": ["Fe", "Ni", "Co"], "largest_radius_over_rc": 1.0, "n_sizes": 12},
+    "09_teacher_notes": {},
 }
 
 #: The validator of each notebook, by notebook stem.
@@ -233,6 +239,7 @@ VALIDATORS = {
     "06_assumptions": assumptions,
     "07_classroom_explorer": classroom_explorer,
     "08_atoms_to_continuum": atoms_to_continuum,
+    "09_teacher_notes": teacher_notes,
 }
 
 

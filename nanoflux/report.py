@@ -240,3 +240,13 @@ def ball_average_table(balls: dict, picks: int = 8) -> Table:
     body = [(f"{rows[i]['rho_nm']:.3g}", *(f"{balls[name][i]['average_over_continuum']:.4f}" for name in names))
             for i in index]
     return _table(("rho [nm]", *(f"{name}: <B_z> / (2/3) mu0 Ms" for name in names)), body)
+
+
+def explorer_table(state) -> Table:
+    """The explorer's values and both radii (an explorer.ExplorerState)."""
+    source = "custom values" if state.material == "none" else f"{state.material} preset"
+    rows = [("flux quantization, Eq. 4", f"B = {state.B_tesla:.4g} T, Phi0 = {state.flux_quantum_convention}",
+             f"{state.flux_radius_nm:.4f}"),
+            ("mean field, Table I's formula", f"N = {state.N:d}, n = {num(state.n_per_m3)} m^-3",
+             f"{state.mean_field_radius_nm:.4f}")]
+    return _table(("model", "inputs", "r_c [nm]"), rows, f"source: {source}", words=2)

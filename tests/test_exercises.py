@@ -84,3 +84,27 @@ def test_numpy_numbers_and_integers_are_answers():
 def test_bad_input_is_refused_clearly(exercise, answer, error, words):
     with pytest.raises(error, match=re.escape(words)):
         exercises.check(exercise, answer)
+
+
+def test_a_check_shows_its_message_as_a_cells_last_expression():
+    result = exercises.check("ex2", 100)
+    assert repr(result) == result.message and "ex2: not yet." in result._repr_html_()
+    assert "\u2713" in exercises.check("ex2", 10)._repr_html_()
+
+
+def test_the_ex3_hint_names_the_right_slip():
+    # witness: 14.11 nm comes from iron's 8.491e22 atoms per cm^3 used as a density per m^3
+    message = exercises.check("ex3", 14.11).message
+    assert "8.491e22 atoms per cm^3 as if it were per m^3" in message
+
+
+def test_the_exercise_widgets_check_what_is_typed():
+    pytest.importorskip("ipywidgets")
+    app = exercises.ExerciseApp()
+    answer, verdict = app.rows["ex2"]
+    answer.value = "100"
+    assert app.check("ex2").correct is False and "not yet" in verdict.value
+    answer.value = "10,0"  # a decimal comma, as some students type
+    assert app.check("ex2").correct and "right" in verdict.value
+    answer.value = "ten"
+    assert app.check("ex2") is None and "Type a number" in verdict.value

@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 
 import nanoflux as nf
-from nanoflux import explorer, parameters, runner
+from nanoflux import exercises, explorer, parameters, runner
 
 DEFAULTS = dict(B_tesla=1.0, N=1, n_per_m3=1e23, flux_quantum_convention="h/2e", material="none")
 
@@ -154,13 +154,33 @@ def test_widgets_drive_the_explorer_and_show_its_values():
     assert app.explorer.state.material == "Fe"
     app.B.value = 0.5
     assert app.explorer.state.material == "none" and app.material.value == "none"
-    app.N.value = 999.6
-    assert app.explorer.state.N == 1000
+    app.N.value = 1000
+    assert app.explorer.state.N == 1000 and "1,000" in app.N_readout.value
     before = app.image.value
     app.convention.value = "h/e"
     assert app.explorer.state.flux_quantum_convention == "h/e" and app.image.value != before
     bundle = app._repr_mimebundle_()
     assert bundle["text/plain"] == explorer.STATIC_TEXT and runner.WIDGET_VIEW in bundle
+    assert bundle["image/png"].startswith(b"\x89PNG")  # the static chart a stored notebook keeps
+
+
+def test_readouts_show_the_values_the_text_shows():
+    # witness: Fe's n is 8.491e28 m^-3 and its mu0 Ms 2.145 T; a log slider's own readout would show the
+    # nearest step (8.91e+28, 2.14)
+    pytest.importorskip("ipywidgets")
+    app = explorer.ExplorerApp()
+    app.material.value = "Fe"
+    assert "<b>8.491e28</b>" in app.n_readout.value and "<b>2.145</b> T" in app.B_readout.value
+    assert "17.52 nm" in app.radii.value
+    assert not app.B.readout and not app.n.readout and not app.N.readout
+
+
+def test_N_moves_in_whole_numbers_on_a_logarithmic_scale():
+    steps = explorer.N_STEPS
+    assert steps[0] == 1 and steps[-1] == 1_000_000 and all(isinstance(k, int) for k in steps)
+    ratios = [b / a for a, b in zip(steps[10:], steps[11:])]  # beyond the first decade
+    assert max(ratios) <= 1.34 and min(ratios) >= 1.1  # no jump of more than a third
+    assert len(steps) < 90  # a keyboard user crosses six decades in a few dozen presses
 
 
 def test_import_nanoflux_loads_neither_matplotlib_nor_ipywidgets():
@@ -194,10 +214,26 @@ def test_stored_07_has_no_widget_state_and_shows_its_results():
     assert not any(runner.WIDGET_VIEW in o.get("data", {}) for o in outputs)
     assert any(o.get("data", {}).get("text/plain") == explorer.STATIC_TEXT for o in outputs)
     assert any("image/png" in o.get("data", {}) for o in outputs)
-    text = "".join(o.get("text", "") for o in outputs)
-    assert "25.6556 nm" in text and "13.3650 nm" in text
-    assert "ex1: not yet." in text and "ex1: right." in text
+    text = "".join(o.get("text", "") + o.get("data", {}).get("text/plain", "") for o in outputs)
+    assert "25.6556" in text and "13.3650" in text
     assert [c.id for c in nb.cells] == [f"cell-{i:02d}" for i in range(len(nb.cells))]
+
+
+def test_the_students_notebook_reveals_no_expected_answer():
+    # every answer but ex2's (10, too common a number to search for) at 3 and 4 significant figures,
+    # in any cell's source or output of the stored students' notebook
+    nb = nbformat.read(str(runner.NOTEBOOKS_DIR / "07_classroom_explorer.ipynb"), as_version=4)
+    everything = "\n".join([c.source for c in nb.cells] + [
+        json.dumps(o) for c in nb.cells if c.cell_type == "code" for o in c.outputs])
+    for key in ("ex1", "ex3", "ex4", "ex5"):
+        value = exercises.expected(key)
+        for digits in (3, 4):
+            assert f"{value:.{digits}g}" not in everything, (key, f"{value:.{digits}g}")
+    assert "expected(" not in everything and "answer_key" not in everything
+    # witness: the teacher's notebook does show them
+    teacher = nbformat.read(str(runner.NOTEBOOKS_DIR / "09_teacher_notes.ipynb"), as_version=4)
+    shown = "\n".join(json.dumps(o) for c in teacher.cells if c.cell_type == "code" for o in c.outputs)
+    assert all(f"{exercises.expected(k):.4g}" in shown for k in ("ex1", "ex3", "ex5"))
 
 
 def test_07_run_with_a_material_matches_the_module(tmp_path):

@@ -95,7 +95,7 @@ def test_notebook_pages_have_a_title_and_a_way_back(built):
 def test_the_explorer_page_shows_its_static_results(built):
     out, _ = built
     text = (out / "notebooks" / "07_classroom_explorer.html").read_text()
-    assert "data:image/png;base64," in text and "25.6556 nm" in text
+    assert "data:image/png;base64," in text and "25.6556" in text
     assert "widget-view+json" not in text and "widget-state" not in text
 
 
