@@ -52,7 +52,7 @@ test: $(VENV)/.test-installed browser
 	$(BIN)/python -m pytest
 
 site: $(VENV)/.test-installed
-	$(BIN)/nanoflux site
+	@$(BIN)/nanoflux site
 
 lock: | $(UV)
 	$(UV) pip compile requirements/tools.in --universal --generate-hashes --quiet -o requirements/tools.lock

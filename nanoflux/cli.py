@@ -91,13 +91,16 @@ def _cmd_reproduce(args) -> int:
 def _cmd_site(args) -> int:
     from .site import SiteError, build_site
 
+    warnings = []
     try:
-        files = build_site(args.out)
+        files = build_site(args.out, warnings=warnings)
     except SiteError as exc:
         sys.stderr.write(f"nanoflux site: error: {exc}\n")
         return USAGE_ERROR
-    index = next(f for f in files if f.name == "index.html")
-    pages = sum(f.suffix == ".html" for f in files) - 1
+    for line in warnings:  # Sphinx's own, one line each (none for the stored notebooks)
+        sys.stderr.write(f"nanoflux site: warning: {line}\n")
+    index = min((f for f in files if f.name == "index.html"), key=lambda f: len(f.parts))
+    pages = sum(f.suffix == ".html" and f.parent.name == "notebooks" for f in files)
     print(f"wrote {pages} notebook page(s), the figures and the claims table; open {index}")
     return 0
 
@@ -169,9 +172,14 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("site", help="render the executed notebooks, figures and claims as a static HTML site",
                        description="Render the stored notebooks (with their outputs from the last "
-                                   "`nanoflux reproduce`) to HTML pages, with an index listing them, the two "
-                                   "figures and the claims table. The pages load nothing from the network.")
-    p.add_argument("--out", metavar="DIR", help="folder to write the site into (default: build/site)")
+                                   "`nanoflux reproduce`, not run again) to HTML pages with Sphinx, MyST-NB and "
+                                   "sphinx-book-theme: an index with the paper's reference, the notebooks, the two "
+                                   "figures and the claims table; typeset equations, search, previous/next links. "
+                                   "The pages load nothing from the network (MathJax is served by the site), so "
+                                   "the folder can be opened from disk or served as it is. A notebook that has "
+                                   "lost an output is refused.")
+    p.add_argument("--out", metavar="DIR", help="folder to write the site into (default: build/site); an existing "
+                                                "folder is replaced only if it is empty or a site built here")
     p.set_defaults(func=_cmd_site)
     return parser
 

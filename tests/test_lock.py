@@ -36,7 +36,7 @@ def requirements(*extras) -> list[Requirement]:
     return [Requirement(r) for r in listed if not r.startswith("nanoflux[")]
 
 
-@pytest.mark.parametrize("lock, extras", [("reproduce.lock", ()), ("test.lock", ("lab", "test"))])
+@pytest.mark.parametrize("lock, extras", [("reproduce.lock", ()), ("test.lock", ("lab", "site", "test"))])
 def test_every_requirement_is_locked_within_its_range(lock, extras):
     locked = pins(lock)
     for req in requirements(*extras):

@@ -138,3 +138,15 @@ def test_stored_notebooks_are_clean():
         assert not any("execution" in c.metadata or "papermill" in c.metadata for c in code), path.name
         assert all(c.outputs for c in code[2:3]), path.name  # the first cell after parameters ran
         assert any(c.outputs for c in code), path.name
+
+
+def test_inline_maths_has_no_doubled_backslash():
+    """`\\\\int` inside $...$ is a line break then "int", not the integral: a slip of escaping."""
+    import re
+
+    for path in runner.notebooks():
+        for cell in nbformat.read(str(path), as_version=4).cells:
+            if cell.cell_type != "markdown":
+                continue
+            for maths in re.findall(r"(?<!\$)\$([^$]+)\$(?!\$)", cell.source):
+                assert not re.search(r"\\\\[A-Za-z]", maths), (path.name, maths)

@@ -1,115 +1,239 @@
-"""nanoflux site: the static reading site built from the stored notebooks, without a browser.
+"""nanoflux site: the reading site (Sphinx, MyST-NB, sphinx-book-theme) built from the stored notebooks.
 
-(tests/test_site_browser.py opens the same site in headless Chromium.)
+Built here without a browser; tests/test_site_browser.py opens the same kind of site in headless Chromium.
+The full site is built once for the module; the rebuild, refusal and sanitizing tests build small sites
+from one or two notebooks copied to a scratch folder.
 """
+import copy
+import html
+import json
 import re
 import shutil
+import stat
+import time
 
 import nbformat
 import pytest
+from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_output
 
 from nanoflux import runner, site
-from nanoflux.claims import CLAIMS
+from nanoflux.claims import CLAIMS, check_claims
 from nanoflux.cli import main
+
+#: Hosts of public CDNs: none may appear anywhere in the site.
+CDN_HOSTS = ("cdn.jsdelivr.net", "cdnjs.cloudflare.com", "unpkg.com", "fonts.googleapis.com", "fonts.gstatic.com",
+             "ajax.googleapis.com", "code.jquery.com", "polyfill.io", "cdn.mathjax.org", "stackpath.bootstrapcdn.com",
+             "maxcdn.bootstrapcdn.com", "use.fontawesome.com", "kit.fontawesome.com", "cdn.plot.ly", "esm.sh")
+TEXT_SUFFIXES = {".html", ".css", ".js", ".json", ".txt", ".svg", ".inv", ""}
+HOSTILE = "evil.example"
 
 
 @pytest.fixture(scope="module")
 def built(tmp_path_factory):
     out = tmp_path_factory.mktemp("site") / "site"
-    files = site.build_site(out)
-    return out, files
+    warnings = []
+    start = time.perf_counter()
+    files = site.build_site(out, warnings=warnings)
+    return out, files, warnings, time.perf_counter() - start
 
 
-def small_notebooks(tmp_path):
-    """Two stored notebooks copied to a scratch folder, for fast builds."""
+def small_notebooks(tmp_path, names=("01_flux_quantization.ipynb", "02_mean_field_table1.ipynb")):
+    """Stored notebooks copied to a scratch folder, for fast builds."""
     folder = tmp_path / "notebooks"
     folder.mkdir()
-    for name in ("01_flux_quantization.ipynb", "02_mean_field_table1.ipynb"):
+    for name in names:
         shutil.copy(runner.NOTEBOOKS_DIR / name, folder)
     return folder
 
 
+def text_of(path):
+    return path.read_text(encoding="utf-8", errors="replace")
+
+
+def article(page: str) -> str:
+    """The page's content (what the notebook put there), without the theme's head, sidebars and footer."""
+    return page[page.index('<article class="bd-article">'):page.index("</article>")]
+
+
+# -- the site built from the stored notebooks ---------------------------------------------------------
+
+def test_builds_quietly_within_the_time_budget(built):
+    _, _, warnings, seconds = built
+    assert warnings == []  # witness: Sphinx's own warning stream, empty for the stored notebooks
+    assert seconds < 30, seconds
+
+
 def test_one_page_per_stored_notebook_and_the_figures(built):
-    out, files = built
+    out, files, _, _ = built
     stems = [p.stem for p in runner.notebooks()]
-    assert sorted(f.relative_to(out).as_posix() for f in files) == sorted(
-        ["index.html", "figures/fig1.png", "figures/fig2.png", *(f"notebooks/{s}.html" for s in stems)])
+    pages = sorted(f.relative_to(out).as_posix() for f in files if f.suffix == ".html")
+    assert pages == sorted(["index.html", "search.html", *(f"notebooks/{s}.html" for s in stems)])
     for name in ("fig1.png", "fig2.png"):
-        # witness: the committed figures, byte for byte
-        assert (out / "figures" / name).read_bytes() == (runner.FIGURES_DIR / name).read_bytes()
+        # witness: the committed figures, byte for byte, beside the pages that show them
+        assert (out / "_images" / name).read_bytes() == (runner.FIGURES_DIR / name).read_bytes()
+    assert (out / site.MARKER).is_file()
 
 
-def test_index_lists_each_notebook_with_its_title_and_purpose(built):
-    out, _ = built
-    index = (out / "index.html").read_text()
+def test_index_has_the_paper_the_notebooks_in_order_the_figures(built):
+    out, _, _, _ = built
+    index = text_of(out / "index.html")
+    assert "<em>MRS Communications</em>" in index and "accepted manuscript" in index
+    assert "no title line, authors or DOI" in index and "VOLUME XX" in index
+    links = re.findall(r'<a class="reference internal" href="(notebooks/[^"#]+\.html)">', index)
+    notebook_list = index[index.index('<ol class="arabic simple notebooks'):]
+    listed = re.findall(r'href="(notebooks/[^"#]+\.html)"', notebook_list[:notebook_list.index("</ol>")])
+    # witness: the numbered notebooks in notebooks/, in reading order
+    assert listed == [f"notebooks/{p.stem}.html" for p in runner.notebooks()]
+    assert set(links) >= set(listed)
     for path in runner.notebooks():
         page = site.describe(nbformat.read(str(path), as_version=4), path.stem)
-        # witness: the notebook's own opening cell, "# NN · title" then its purpose
-        assert page.title.startswith(path.stem[:2] + " ")
-        assert f'<a href="notebooks/{path.stem}.html">' in index
-        assert site.html.escape(page.title) in index and site.html.escape(page.description) in index
-    assert index.count("<figure>") == 2 and 'src="figures/fig1.png"' in index
+        assert page.title.startswith(path.stem[:2] + " ")  # "# NN · title" opens every notebook
+        assert html.escape(page.title, quote=False).replace("'", "’") in index, page.title
+    figures = re.findall(r'<figure[^>]*>.*?</figure>', index, re.S)
+    assert len(figures) == 2
+    for figure, (name, _, _, alt) in zip(figures, site.FIGURES):
+        assert f'src="_images/{name}"' in figure
+        assert html.unescape(re.search(r'alt="([^"]*)"', figure).group(1)) == alt  # alt text: what it shows
+        assert "<figcaption>" in figure and f"Figure {name[3]} recomputed" in figure
 
 
-def test_purpose_is_the_first_whole_sentence():
-    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_markdown_cell(
-        "# 09 · A *title*\n\nThe radius of Eq. 4 is\nshown (see `Table I`). More text follows.")])
-    page = site.describe(nb, "09_x")
-    assert (page.title, page.description) == ("09 · A title", "The radius of Eq. 4 is shown (see Table I).")
-    with pytest.raises(site.SiteError, match="must open with a markdown cell"):
-        site.describe(nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("1")]), "09_x")
-
-
-def test_claims_table_has_every_claim(built):
-    out, _ = built
-    index = (out / "index.html").read_text()
-    table = index[index.index('<table class="claims">'):index.index("</table>")]
-    # witness: the claims ledger, one row per claim, all agreeing (as `nanoflux claims` says)
-    assert table.count("<tr>") == len(CLAIMS) + 1
-    assert table.count('<td class="pass">PASS</td>') == len(CLAIMS)
+def test_claims_table_has_every_claim_as_the_ledger_computes_it(built):
+    out, _, _, _ = built
+    index = text_of(out / "index.html")
+    table = index[index.index('<table class="claims'):]
+    table = table[:table.index("</table>")]
+    header = re.findall(r"<th[^>]*><p>(.*?)</p>", table)
+    assert header == ["key", "printed", "recomputed", "agrees", "where in the paper"]
+    rows = re.findall(r"<tr[^>]*>(.*?)</tr>", table, re.S)[1:]
+    assert len(rows) == len(CLAIMS)
+    for row, result in zip(rows, check_claims()):
+        # witness: the claims ledger itself (as `nanoflux claims` prints it)
+        cells = [re.sub(r"<[^>]+>", "", c).strip() for c in re.findall(r"<td[^>]*>(.*?)</td>", row, re.S)]
+        c = result.claim
+        assert cells[0] == c.key and html.escape(c.statement) in row
+        assert cells[1] == html.escape(f"{c.printed_text} {c.unit}".strip())
+        value, *unit = cells[2].split()
+        assert abs(float(value) - result.recomputed) <= 5e-4 and unit == ([c.unit] if c.unit else [])
+        assert cells[3] == ("yes" if result.agrees else "no") == "yes"
+        assert cells[4] == html.escape(c.where)
     assert "25.656 nm" in table and "Table I" in table
 
 
-def test_nothing_is_loaded_from_the_network(built):
-    out, files = built
-    for path in files:
-        if path.suffix != ".html":
-            continue
-        text = path.read_text()
-        refs = re.findall(r"""(?:src|href)\s*=\s*["']([^"']*)["']""", text)
-        remote = [r for r in refs if re.match(r"(https?:)?//", r)]
-        assert remote == [], (path.name, remote)
-        assert not re.search(r"<script[^>]*\bsrc=", text), path.name
-        assert "@import" not in text and not re.search(r"url\(\s*['\"]?(https?:)?//", text), path.name
+def test_notebook_pages_title_navigation_equations_and_collapsed_inputs(built):
+    out, _, _, _ = built
+    paths = runner.notebooks()
+    for i, path in enumerate(paths):
+        page = text_of(out / "notebooks" / f"{path.stem}.html")
+        title = re.search(r"<title>(.*?)</title>", page).group(1)
+        assert title.startswith(path.stem[:2]) and title.endswith("nanoflux")
+        assert 'class="bd-toc-nav page-toc"' in page or "page-toc" in page  # on-page table of contents
+        assert 'href="../index.html"' in page
+        prev = re.search(r'<a class="left-prev"\s+href="([^"]+)"', page)
+        nxt = re.search(r'<a class="right-next"\s+href="([^"]+)"', page)
+        assert prev and prev.group(1) == ("../index.html" if i == 0 else f"{paths[i - 1].stem}.html")
+        assert (nxt is None) == (i == len(paths) - 1)
+        if nxt:
+            assert nxt.group(1) == f"{paths[i + 1].stem}.html"
+        body = article(page)
+        nb = nbformat.read(str(path), as_version=4)
+        code = [c for c in nb.cells if c.cell_type == "code"]
+        # witness: the stored notebook's own cells: every input collapsed but the parameters cell
+        cells = re.findall(r'<div class="cell( [^"]*)? docutils container">', body)
+        assert len(cells) == len(code)
+        assert sum("tag_parameters" in c for c in cells) == 1
+        assert sum("tag_hide-input" in c for c in cells) == len(code) - 1
+        assert body.count('<details class="admonition hide above-input">') == len(code) - 1
+        assert '<script type="math/tex' not in body and "\\(" in body  # inline maths for MathJax
+    eqs = article(text_of(out / "notebooks" / "01_flux_quantization.html"))
+    # the paper's own equation numbers, as \tag{n} in display maths
+    assert re.search(r'<div class="math notranslate nohighlight">\s*\\\[A = \\frac\{\\Phi_0\}\{B\} \\tag\{3\}\\\]', eqs)
+    assert "\\tag{4}" in eqs and "$$" not in eqs
 
 
-def test_notebook_pages_have_a_title_and_a_way_back(built):
-    out, _ = built
+def test_stored_outputs_are_the_content(built):
+    out, _, _, _ = built
     for path in runner.notebooks():
-        text = (out / "notebooks" / f"{path.stem}.html").read_text()
-        title = re.search(r"<title>(.*?)</title>", text).group(1)
-        assert title.startswith(path.stem[:2])
-        assert 'href="../index.html"' in text and "<h1" in text
+        body = article(text_of(out / "notebooks" / f"{path.stem}.html"))
+        nb = nbformat.read(str(path), as_version=4)
+        images = sum("image/png" in o.get("data", {}) for c in nb.cells if c.cell_type == "code" for o in c.outputs)
+        # witness: the stored notebook's PNG outputs, each shown as an image file of the site
+        assert len(re.findall(r'<img alt="[^"]*" src="../_images/[0-9a-f]{64}\.png"', body)) == images, path.stem
+    explorer = text_of(out / "notebooks" / "07_classroom_explorer.html")
+    assert "25.6556" in explorer or "25.66" in explorer
+    assert "widget-view+json" not in explorer and "widget-state" not in explorer
+
+
+def test_search_index_and_page(built):
+    out, _, _, _ = built
+    assert (out / "search.html").is_file()
+    index = text_of(out / "searchindex.js")
+    assert index.startswith("Search.setIndex(")  # a script, so search works from file:// too
+    docnames = json.loads(re.search(r'"docnames":(\[[^]]*\])', index).group(1))
+    assert docnames == ["index", *(f"notebooks/{p.stem}" for p in runner.notebooks())]
+    # (tests/test_site_browser.py searches it for "Table I" in Chromium)
+
+
+def test_mathjax_is_served_by_the_site(built):
+    out, _, _, _ = built
+    mathjax = out / "_static" / "mathjax"
+    page = text_of(out / "notebooks" / "01_flux_quantization.html")
+    assert re.search(r'<script defer="defer" src="../_static/mathjax/tex-chtml-full.js\?v=[0-9a-f]+"></script>', page)
+    assert (mathjax / "tex-chtml-full.js").stat().st_size > 500_000
+    assert (mathjax / "ui" / "safe.js").is_file()
+    assert "Apache License" in text_of(mathjax / "LICENSE")
+    fonts = sorted(p.name for p in (mathjax / "output" / "chtml" / "fonts" / "woff-v2").iterdir())
+    assert "MathJax_Main-Regular.woff" in fonts and len(fonts) >= 20
+
+
+def test_nothing_refers_to_a_cdn_or_loads_from_elsewhere(built):
+    out, files, _, _ = built
+    for path in files:
+        if path.suffix not in TEXT_SUFFIXES:
+            continue
+        text = text_of(path)
+        # witness: a list of public CDN hosts, searched in every text file of the site
+        assert not [h for h in CDN_HOSTS if h in text], path
+        if path.suffix in (".html", ".css"):
+            refs = re.findall(r"""<(?:script|link|img|iframe|source|video|audio|embed|object)\b[^>]*?"""
+                              r"""\b(?:src|href|data)\s*=\s*["']?([^"'\s>]*)""", text)
+            assert [r for r in refs if re.match(r"(https?:)?//", r)] == [], path
+            urls = re.findall(r"""url\(\s*["']?([^"')]*)""", text) + re.findall(r"""@import\s+["']([^"']*)""", text)
+            assert [u for u in urls if re.match(r"(https?:)?//", u)] == [], path
+
+
+def test_files_are_readable_by_a_web_server_of_another_user(built):
+    out, _, _, _ = built
+    for path in [out, *out.rglob("*")]:
+        mode = stat.S_IMODE(path.stat().st_mode)
+        assert mode == (0o755 if path.is_dir() else 0o644), (path, oct(mode))
+    assert not list(out.rglob(".doctrees")) and not (out / ".buildinfo").exists()
 
 
 def test_the_explorer_page_shows_its_static_results(built):
-    out, _ = built
-    text = (out / "notebooks" / "07_classroom_explorer.html").read_text()
-    assert "data:image/png;base64," in text and "25.6556" in text
-    assert "widget-view+json" not in text and "widget-state" not in text
+    out, _, _, _ = built
+    text = text_of(out / "notebooks" / "07_classroom_explorer.html")
+    assert re.search(r'src="../_images/[0-9a-f]{64}\.png"', text)
+    assert "require.min.js" not in text and "embed-amd" not in text
 
 
-def test_build_is_deterministic_and_replaces_its_own_site(tmp_path):
+# -- rebuilds, refusals and what notebooks carry ------------------------------------------------------
+
+def test_build_is_deterministic_and_replaces_its_own_site(tmp_path, monkeypatch):
     folder = small_notebooks(tmp_path)
     a, b = tmp_path / "a", tmp_path / "b"
-    files_a = site.build_site(a, notebooks_dir=folder)
-    (a / "stale.html").write_text("old")
     site.build_site(a, notebooks_dir=folder)
-    site.build_site(b, notebooks_dir=folder)
+    (a / "stale.html").write_text("old")
+    files_a = site.build_site(a, notebooks_dir=folder)
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")  # the caller's clock does not reach the site
+    files_b = site.build_site(b, notebooks_dir=folder)
     assert not (a / "stale.html").exists()
+    assert [f.relative_to(a) for f in files_a] == [f.relative_to(b) for f in files_b]
     for path in files_a:
         rel = path.relative_to(a)
         assert (a / rel).read_bytes() == (b / rel).read_bytes(), rel
+    assert site.digest(a) == site.digest(b)
+    import os
+    assert os.environ["SOURCE_DATE_EPOCH"] == "1700000000"  # restored after the build
 
 
 def test_refusals(tmp_path):
@@ -124,6 +248,10 @@ def test_refusals(tmp_path):
         site.build_site(tmp_path / "x", notebooks_dir=folder, figures_dir=tmp_path)
     with pytest.raises(site.SiteError, match="no numbered notebooks"):
         site.build_site(tmp_path / "x", notebooks_dir=tmp_path / "nothing")
+    (folder / "03_broken.ipynb").write_text("{not json")
+    with pytest.raises(site.SiteError, match="03_broken.ipynb is not a readable notebook"):
+        site.build_site(tmp_path / "x", notebooks_dir=folder)
+    (folder / "03_broken.ipynb").unlink()
     nb = nbformat.read(str(folder / "01_flux_quantization.ipynb"), as_version=4)
     for cell in nb.cells:
         if cell.cell_type == "code":
@@ -131,13 +259,176 @@ def test_refusals(tmp_path):
     nbformat.write(nb, str(folder / "01_flux_quantization.ipynb"))
     with pytest.raises(site.SiteError, match="01_flux_quantization.ipynb has no outputs: run `nanoflux reproduce`"):
         site.build_site(tmp_path / "x", notebooks_dir=folder)
-    assert not (tmp_path / "x").exists()
+    assert not (tmp_path / "x").exists() and not list(tmp_path.glob(".site-*"))
+
+
+@pytest.mark.parametrize("stem", [p.stem for p in runner.notebooks()])
+def test_a_notebook_that_lost_one_output_is_refused(tmp_path, stem):
+    nb = nbformat.read(str(runner.NOTEBOOKS_DIR / f"{stem}.ipynb"), as_version=4)
+    assert site.missing_outputs(nb) == []  # the stored notebook is complete
+    code = [c for c in nb.cells if c.cell_type == "code"]
+    with_output = [i for i, c in enumerate(code) if c.outputs]
+    assert len(with_output) >= 3
+    for i in (with_output[len(with_output) // 2], with_output[-1]):  # a figure or table, and the versions line
+        damaged = copy.deepcopy(nb)
+        [c for c in damaged.cells if c.cell_type == "code"][i].outputs = []
+        # witness: the cell's own source, which prints or ends in a displayed expression
+        assert site.missing_outputs(damaged) == [f"code cell {i + 1} has lost its output"]
+        with pytest.raises(site.SiteError, match=rf"{stem}.ipynb is incomplete \(code cell {i + 1} has lost its "
+                                                 r"output\): run `nanoflux reproduce` first"):
+            site.check_outputs(damaged, f"{stem}.ipynb")
+
+
+def test_a_lost_figure_output_stops_the_build(tmp_path):
+    folder = small_notebooks(tmp_path, ("03_figure1.ipynb",))
+    path = folder / "03_figure1.ipynb"
+    nb = nbformat.read(str(path), as_version=4)
+    figure = next(c for c in nb.cells if c.cell_type == "code" and any("image/png" in o.get("data", {})
+                                                                       for o in c.outputs))
+    figure.outputs = []
+    nbformat.write(nb, str(path))
+    with pytest.raises(site.SiteError, match=r"03_figure1.ipynb is incomplete \(code cell \d+ has lost its output\)"):
+        site.build_site(tmp_path / "out", notebooks_dir=folder)
+    assert not (tmp_path / "out").exists()
+
+
+@pytest.mark.parametrize("source, shows", [
+    ("x = 1", False),
+    ("x", True),
+    ("x;", False),
+    ("x  # a comment", True),
+    ("f(x);  # silenced", False),
+    ("print(x)\ny = 2", True),
+    ("display(t)\nz = 1", True),
+    ("IPython.display.display(t)\nz = 1", True),
+    ("if flag:\n    print(x)", False),  # may print nothing: not counted
+    ("for t in ts:\n    display(t)", False),
+    ("%matplotlib inline", False),
+    ("%matplotlib inline\nrun", True),
+    ("def f():\n    return 1", False),
+    ("", False),
+    ("this is not python(", False),
+])
+def test_which_cells_must_show_output(source, shows):
+    assert site.shows_output(source) is shows
+
+
+def test_an_unrun_cell_is_refused():
+    nb = new_notebook(cells=[new_markdown_cell("# 01 · t\n\nA purpose."),
+                             new_code_cell("x = 1", execution_count=1),
+                             new_code_cell("y = 2", execution_count=None)])
+    assert site.missing_outputs(nb) == ["code cell 2 was never run"]
+
+
+def test_purpose_is_the_first_whole_sentence():
+    nb = new_notebook(cells=[new_markdown_cell(
+        "# 09 · A *title*\n\nThe radius of Eq. 4 is\nshown (see `Table I`). More text follows.\n\nNext paragraph.")])
+    page = site.describe(nb, "09_x")
+    assert (page.title, page.description) == ("09 · A title", "The radius of Eq. 4 is shown (see Table I).")
+    assert page.title_markdown == "09 · A *title*"
+    assert page.description_markdown == "The radius of Eq. 4 is shown (see `Table I`)."
+    nb = new_notebook(cells=[new_markdown_cell("# 09 · t\n\nNo full stop here\n\n<script>x</script> Later.")])
+    assert site.describe(nb, "09_x").description == "No full stop here"  # the first paragraph only
+    with pytest.raises(site.SiteError, match="must open with a markdown cell"):
+        site.describe(new_notebook(cells=[new_code_cell("1")]), "09_x")
+
+
+def hostile_notebook():
+    """Everything a notebook could carry to run script or load from elsewhere, in prose and in outputs."""
+    e = HOSTILE
+    prose = (f"# 01 · A hostile notebook\n\nIt tries everything.\n\n<script>alert('md')</script>\n\n"
+             f'<img src="https://{e}/a.png" onerror="alert(1)"> <iframe src="https://{e}/frame"></iframe>\n\n'
+             f"[click](javascript:alert(2)) and [away](https://{e}/page) and ![remote](https://{e}/r.png)\n\n"
+             f'<a href="https://{e}/x" onclick="alert(3)">raw link</a> '
+             f'<div style="background:url(https://{e}/bg.png)">styled</div>\n\n'
+             f"<style>body {{ background: url(//{e}/b.png) }}</style>\n\n"
+             f"```{{raw}} html\n<script>alert('raw')</script>\n```\n\n```{{include}} /etc/hostname\n```\n\n"
+             f'<svg><image href="https://{e}/svg.png"/></svg> <object data="https://{e}/o"></object>\n')
+    rich = (f'<style>td {{ color: #333 }}</style><style>@import url(https://{e}/i.css);</style>'
+            f'<table class="t"><tr><td onmouseover="alert(5)">cell</td></tr></table>'
+            f'<script src="https://{e}/s.js"></script><script>alert(6)</script>'
+            f'<iframe srcdoc="<script>alert(7)</script>"></iframe>'
+            f'<form action="https://{e}/f"><input name="q"></form><svg onload="alert(8)"><circle r="1"/></svg>'
+            f'<a href="data:text/html,<script>alert(9)</script>">data link</a><a href="JaVaScRiPt:alert(10)">js</a>'
+            f'<img src="//{e}/p.png"><p style="background: URL( https://{e}/u.png )">u</p>'
+            f'<link rel="stylesheet" href="https://{e}/l.css"><meta http-equiv="refresh" content="0;url=https://{e}/">'
+            f'<base href="https://{e}/"><p style="color: blue">kept style</p>')
+    outputs = [
+        new_output("display_data", data={"text/html": rich, "text/plain": "<table>"}),
+        new_output("display_data", data={"application/javascript": "alert(11)"}),
+        new_output("display_data", data={"text/markdown": f"**md** <span onclick='alert(12)'>s</span> "
+                                                          f"[l](https://{e}/md)"}),
+        new_output("display_data", data={"application/vnd.jupyter.widget-view+json":
+                                         {"model_id": "m", "version_major": 2, "version_minor": 0},
+                                         "text/plain": "a widget"}),
+        new_output("display_data", data={"image/svg+xml": f'<svg xmlns="http://www.w3.org/2000/svg">'
+                                                          f'<script>alert(13)</script></svg>', "text/plain": "svg"}),
+        new_output("stream", name="stdout", text="<script>alert(14)</script>\n"),
+    ]
+    cells = [new_markdown_cell(prose),
+             new_code_cell("x = 1", execution_count=1, metadata={"tags": ["parameters"]}),
+             new_code_cell("show()", execution_count=2, outputs=outputs)]
+    state = {"application/vnd.jupyter.widget-state+json": {"state": {"m": {}}, "version_major": 2,
+                                                             "version_minor": 0}}
+    return new_notebook(cells=cells, metadata={"widgets": state, "language_info": {"name": "python"}})
+
+
+def test_sanitize_html_keeps_tables_and_safe_styles():
+    clean = site.sanitize_html('<style>table.t td{color:#1a7f37}</style><table class="t"><caption>Φ<sub>0</sub>'
+                               '</caption><tr><td class="agree" style="color: red">1</td></tr></table>')
+    assert clean == ('<style>table.t td{color:#1a7f37}</style><table class="t"><caption>Φ<sub>0</sub></caption>'
+                     '<tbody><tr><td class="agree" style="color: red">1</td></tr></tbody></table>')
+    assert site.sanitize_html('<img src="data:image/png;base64,iVBO" alt="a">') == \
+        '<img src="data:image/png;base64,iVBO" alt="a">'
+    assert site.sanitize_html('<img src="https://x.example/a.png" alt="a">text') == "text"
+    assert site.sanitize_html('<style>a{b:c}</style  ><script>x</script>') == "<style>a{b:c}</style>"
+    assert site.sanitize_html('<style>a{background:u\\72l(x)}</style>') == ""  # escapes hide url()
+    assert site.sanitize_html('<style>/* ok */ a{b:c} /* u/**/rl( */</style>') == ""  # a comment left open
+    assert site.sanitize_html('<style>/* a note */ td{color:red}</style>') == "<style> td{color:red}</style>"
+    assert site.sanitize_html('<p style="background:&#117;rl(https://x.example/a.png)">a</p>') == "<p>a</p>"
+
+
+def test_a_hostile_notebook_reaches_no_page(tmp_path):
+    folder = tmp_path / "notebooks"
+    folder.mkdir()
+    nbformat.write(hostile_notebook(), str(folder / "01_hostile.ipynb"))
+    warnings = []
+    files = site.build_site(tmp_path / "out", notebooks_dir=folder, warnings=warnings)
+    assert [w for w in warnings if "disabled" not in w] == []  # {raw} and {include} are refused, with a warning
+    assert all(str(folder) in w for w in warnings)  # naming the notebook, not a temporary copy
+    page = text_of(tmp_path / "out" / "notebooks" / "01_hostile.html")
+    body = article(page)
+    assert "kept style" in body and "cell" in body and "raw link" in body  # the harmless parts stay
+    assert '<p style="color: blue">' in body and "td { color: #333 }" in body
+    # witness: the hostile notebook's own payloads, each looked for in the page's content
+    assert "<script" not in body.lower() and "<iframe" not in body.lower() and "<object" not in body.lower()
+    assert "<form" not in body.lower() and "<svg" not in body.lower() and "<meta" not in body.lower()
+    assert "<link" not in body.lower() and "<base" not in body.lower()
+    assert not re.search(r"\son[a-z]+\s*=", body, re.I)
+    assert not re.search(r"""(?:href|src|action|data)\s*=\s*["']?\s*(?:javascript|data:text|https?:|//)""", body, re.I)
+    assert not re.search(r"url\(\s*['\"]?\s*(https?:)?//", body, re.I) and "@import" not in body
+    assert "alert(11)" not in body and "alert(12)" not in body and "alert(13)" not in body
+    assert "&lt;script&gt;alert(14)&lt;/script&gt;" in body  # printed text stays text
+    assert any('Directive "include" disabled' in w for w in warnings)
+    assert any('"raw" directive disabled' in w for w in warnings)
+    # nothing hostile in the page's head or scripts either: only the site's own scripts load
+    scripts = re.findall(r'<script[^>]*\bsrc="([^"]+)"', page)
+    assert all(s.startswith(("../_static/", "../searchindex.js")) for s in scripts), scripts
+    assert "widget-state" not in page and "require" not in " ".join(scripts)
+    for path in files:
+        if path.suffix in TEXT_SUFFIXES:
+            text = text_of(path)
+            assert not re.search(rf"""(?:src|href|action|data)\s*=\s*["']?[^"'>]*{HOSTILE}""", text), path
+            assert not re.search(rf"url\([^)]*{HOSTILE}", text), path
+            assert "alert(13)" not in text, path  # the SVG output with a script is not a file of the site
 
 
 def test_cli_site(tmp_path, capsys):
     assert main(["site", "--out", str(tmp_path / "s")]) == 0
-    out = capsys.readouterr().out
-    assert f"wrote {len(runner.notebooks())} notebook page(s)" in out and str(tmp_path / "s" / "index.html") in out
+    captured = capsys.readouterr()
+    assert captured.out == (f"wrote {len(runner.notebooks())} notebook page(s), the figures and the claims table; "
+                            f"open {tmp_path / 's' / 'index.html'}\n")
+    assert captured.err == ""
     (tmp_path / "plain").mkdir()
     (tmp_path / "plain" / "a.txt").write_text("x")
     assert main(["site", "--out", str(tmp_path / "plain")]) == 2
