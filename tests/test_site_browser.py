@@ -2,31 +2,22 @@
 
 The site is built into a temporary folder and served over http://127.0.0.1 by a threaded http.server,
 as a reader would get it; search and mathematics are also checked with the folder opened from disk
-(file://). Chromium is Debian's (``chromium`` and ``chromium-driver``, installed by ``make test`` when
-missing); selenium is pointed at both binaries, so it never downloads a browser. Without them the test
-skips locally, and fails under CI=true.
-
-Nothing may leave the machine: Chromium resolves no host name but 127.0.0.1, sends everything else to a
-closed proxy port, and DevTools blocks every URL outside 127.0.0.1; every request the pages make is
-recorded (performance log) and checked.
+(file://). The browser (tests/chromium.py) reaches nothing but 127.0.0.1, and every request the pages
+make is checked.
 """
 import functools
-import json
-import os
 import threading
 import time
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from urllib.parse import urlsplit
 
 import nbformat
 import pytest
 
 from nanoflux import runner
 
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMEDRIVER = Path("/usr/bin/chromedriver")
-LOCAL_SCHEMES = {"data", "blob", "file", "about", "chrome", "chrome-extension", "devtools"}
+from chromium import chromium, leaving, requests_made
+
 
 #: The page's text outside code and typeset maths, with what raw TeX would leave there.
 _RAW_TEX = r"""
@@ -39,12 +30,6 @@ return {
   raw: ['$', '\\frac', '\\(', '\\[', '\\tag', '\\mathbf', '\\Phi', '\\sqrt'].filter(s => text.includes(s)),
 };
 """
-
-
-def _unavailable(reason: str):
-    if os.environ.get("CI", "").lower() == "true":
-        pytest.fail(f"{reason}; CI must run the browser test (`make test` installs chromium and chromium-driver)")
-    pytest.skip(f"{reason}; install with `apt-get install chromium chromium-driver` (or run `make test` as root)")
 
 
 @pytest.fixture(scope="module")
@@ -78,52 +63,9 @@ def server(site):
 
 @pytest.fixture(scope="module")
 def browser(tmp_path_factory):
-    missing = [str(p) for p in (CHROMIUM, CHROMEDRIVER) if not p.exists()]
-    if missing:
-        _unavailable(f"{' and '.join(missing)} not found")
-    try:
-        from selenium import webdriver
-        from selenium.webdriver.chrome.options import Options
-        from selenium.webdriver.chrome.service import Service
-    except ImportError:
-        _unavailable("selenium is not installed (pip install -e '.[test]')")
-    options = Options()
-    options.binary_location = str(CHROMIUM)
-    for arg in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                "--disable-background-networking", "--disable-component-update", "--disable-sync",
-                "--disable-dev-shm-usage", "--disable-features=MediaRouter,OptimizationHints",
-                "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1",
-                "--proxy-server=127.0.0.1:9", "--proxy-bypass-list=127.0.0.1",
-                f"--user-data-dir={tmp_path_factory.mktemp('chromium-profile')}"):
-        options.add_argument(arg)
-    options.set_capability("goog:loggingPrefs", {"browser": "ALL", "performance": "ALL"})
-    driver = webdriver.Chrome(service=Service(str(CHROMEDRIVER)), options=options)
-    driver.set_page_load_timeout(60)
-    driver.set_script_timeout(30)
-    driver.execute_cdp_cmd("Network.enable", {})
-    try:  # Chromium 13x+: ordered patterns, the first match decides
-        driver.execute_cdp_cmd("Network.setBlockedURLs", {"urlPatterns": [
-            {"urlPattern": "http://127.0.0.1:*/*", "block": False},
-            *({"urlPattern": f"{scheme}://*:*/*", "block": True} for scheme in ("http", "https", "ws", "wss"))]})
-    except Exception:  # an older Chromium: the resolver rules and the dead proxy still hold
-        pass
+    driver = chromium(tmp_path_factory.mktemp("chromium-profile"))
     yield driver
     driver.quit()
-
-
-def requests_made(driver) -> list[str]:
-    """Every URL the browser asked for since the last call (DevTools' requestWillBeSent)."""
-    urls = []
-    for entry in driver.get_log("performance"):
-        message = json.loads(entry["message"])["message"]
-        if message["method"] == "Network.requestWillBeSent":
-            urls.append(message["params"]["request"]["url"])
-    return urls
-
-
-def leaving(urls) -> list[str]:
-    """The URLs that would leave the machine: any scheme but local ones, any host but 127.0.0.1."""
-    return [u for u in urls if urlsplit(u).scheme not in LOCAL_SCHEMES and urlsplit(u).hostname != "127.0.0.1"]
 
 
 def wait_for_maths(driver):
