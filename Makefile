@@ -2,6 +2,7 @@
 #   make reproduce   recompute everything (creates .venv with what reproducing needs)
 #   make test        run every test (adds the test tools; installs Chromium if missing, as root)
 #   make site        the executed notebooks as a static HTML site in build/site
+#   make classroom   the explorer and exercises as a Voila app on http://127.0.0.1:8866/
 #   make lock        refresh requirements/*.lock from pyproject.toml's ranges
 # The environment is installed from the hash-checked lock files in requirements/ (Linux x86_64,
 # Python 3.11). On another platform or Python, the same commands install from pyproject.toml's
@@ -15,7 +16,7 @@ LOCKED := $(shell $(PYTHON) -c 'import platform, sys; print(int(sys.platform == 
 UVPIP  := $(UV) pip install --quiet --compile-bytecode --python $(BIN)/python
 LOCKOPTS := --generate-hashes --python-version 3.11 --python-platform x86_64-manylinux_2_28 --quiet
 
-.PHONY: reproduce test site lock browser clean
+.PHONY: reproduce test site classroom lock browser clean
 
 $(UV):
 	@echo "[set-up 1/3] creating $(VENV) with $$($(PYTHON) --version)"
@@ -53,6 +54,10 @@ test: $(VENV)/.test-installed browser
 
 site: $(VENV)/.test-installed
 	@$(BIN)/nanoflux site
+
+# The explorer and exercises as a Voila app on http://127.0.0.1:8866/ (PORT=... for another port)
+classroom: $(VENV)/.test-installed
+	@$(BIN)/nanoflux classroom $(if $(PORT),--port $(PORT))
 
 lock: | $(UV)
 	$(UV) pip compile requirements/tools.in --universal --generate-hashes --quiet -o requirements/tools.lock

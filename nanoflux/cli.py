@@ -105,6 +105,26 @@ def _cmd_site(args) -> int:
     return 0
 
 
+def _cmd_classroom(args) -> int:
+    from .classroom import ClassroomError, serve
+
+    try:
+        return serve(args.port, browser=args.browser)
+    except ClassroomError as exc:
+        sys.stderr.write(f"nanoflux classroom: error: {exc}\n")
+        return USAGE_ERROR
+
+
+def _port(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a whole number: {text!r}") from None
+    if not 1 <= value <= 65535:
+        raise argparse.ArgumentTypeError(f"must be from 1 to 65535; got {value}")
+    return value
+
+
 def _positive_int(text: str) -> int:
     try:
         value = int(text)
@@ -116,6 +136,7 @@ def _positive_int(text: str) -> int:
 
 
 def build_parser() -> argparse.ArgumentParser:
+    from .classroom import DEFAULT_PORT
     from .flux import CONVENTIONS
     from .materials import MATERIALS
 
@@ -181,6 +202,15 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--out", metavar="DIR", help="folder to write the site into (default: build/site); an existing "
                                                 "folder is replaced only if it is empty or a site built here")
     p.set_defaults(func=_cmd_site)
+
+    p = sub.add_parser("classroom", help="the explorer and the exercises as a Voila app on 127.0.0.1",
+                       description="Serve notebook 07's explorer and exercises with Voila (no code shown) on "
+                                   "http://127.0.0.1:PORT/ and open it in the browser. It works with no network, "
+                                   "writes nothing into the repository, and stops with Ctrl-C.")
+    p.add_argument("--port", type=_port, default=DEFAULT_PORT, metavar="P",
+                   help=f"the port to serve on (default {DEFAULT_PORT})")
+    p.add_argument("--no-browser", dest="browser", action="store_false", help="do not open a browser")
+    p.set_defaults(func=_cmd_classroom)
     return parser
 
 

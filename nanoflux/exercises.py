@@ -200,15 +200,20 @@ class ExerciseApp:
         for ex in EXERCISES.values():
             question = w.HTMLMath(f"<b>{ex.key}.</b> " + _html_math(ex.question)
                                   + f" <i>(answer{' in ' + ex.unit if ex.unit else ''}, within {_percent(ex.rel_tol)})</i>")
+            # continuous_update=False: the value arrives on Enter (or leaving the box), which checks it
             answer = w.Text(placeholder="your answer, e.g. 12.5", layout=w.Layout(width="14em"),
-                            description=ex.key, style={"description_width": "3em"})
+                            description=ex.key, style={"description_width": "3em"}, continuous_update=False)
             button = w.Button(description="Check", button_style="primary", layout=w.Layout(width="7em"))
             verdict = w.HTML("")
             button.on_click(lambda _b, key=ex.key: self.check(key))
-            answer.on_submit(lambda _t, key=ex.key: self.check(key))
+            answer.observe(lambda _c, key=ex.key: self.check(key), names="value")
             self.rows[ex.key] = (answer, verdict)
-            boxes.append(w.VBox([question, w.HBox([answer, button]), verdict],
-                                layout=w.Layout(margin="0 0 0.8em 0")))
+            row = w.VBox([question, w.HBox([answer, button]), verdict], layout=w.Layout(margin="0 0 0.8em 0"))
+            # class names a page (or a browser test) can find each part by
+            for widget, name in ((row, f"nanoflux-{ex.key}"), (answer, "nanoflux-answer"),
+                                 (button, "nanoflux-check"), (verdict, "nanoflux-verdict")):
+                widget.add_class(name)
+            boxes.append(row)
         self.box = w.VBox(boxes)
 
     def check(self, key: str) -> CheckResult | None:

@@ -195,6 +195,9 @@ class ExplorerApp:
         self.image = w.Image(value=self.explorer.png(), format="png",
                              layout=w.Layout(width=f"{EXPLORER_WIDTH_PX}px", max_width="100%", height="auto"))
         self.radii = w.HTML(layout=w.Layout(width="320px"))
+        # class names a page (or a browser test) can find each control by: nanoflux-B, nanoflux-B-readout, ...
+        for name in ("B", "n", "N", "B_readout", "n_readout", "N_readout", "convention", "material", "image", "radii"):
+            getattr(self, name).add_class("nanoflux-" + name.replace("_", "-"))
         self._syncing = False
         self.B.observe(lambda c: self._moved("B_tesla", c["new"], self.B.step), names="value")
         self.N.observe(lambda c: self._changed(N=int(c["new"])), names="value")

@@ -60,6 +60,9 @@ def exit_code(argv):
     (["table", "--dipoles", "0.5"], "N must be a whole number"),
     (["table", "--density", "0"], "n must be positive"),
     (["frobnicate"], "invalid choice"),
+    (["classroom", "--port", "0"], "must be from 1 to 65535; got 0"),
+    (["classroom", "--port", "70000"], "must be from 1 to 65535; got 70000"),
+    (["classroom", "--port", "80a"], "not a whole number: '80a'"),
     ([], "required"),
 ])
 def test_bad_arguments_exit_2_with_one_line(capsys, argv, words):
@@ -116,3 +119,16 @@ def test_bad_numbers_are_one_line_naming_the_value(capsys, argv, words):
     assert code == 2
     assert words in err
     assert len(err.strip().splitlines()) == 1 and "Traceback" not in err
+
+
+def test_classroom_refuses_a_port_in_use_before_starting_anything(capsys, tmp_path):
+    import socket
+
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        code = exit_code(["classroom", "--port", str(port), "--no-browser"])
+    err = capsys.readouterr().err
+    assert code == 2 and len(err.strip().splitlines()) == 1
+    assert f"--port {port} is in use on 127.0.0.1" in err

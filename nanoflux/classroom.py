@@ -1,0 +1,119 @@
+"""The classroom app: notebook 07's explorer and exercises served by Voila, ``nanoflux classroom``.
+
+Voila runs a copy of ``nanoflux/apps/classroom.ipynb`` (the explorer and the exercise boxes, no code
+shown) on 127.0.0.1 only. A page load writes nothing into the repository: the app notebook saves no
+results, and Voila and its kernel run in a temporary folder that holds the copy, their runtime files,
+IPython profile and history, removed when the server stops. Every asset comes from the server itself: MathJax, which
+Voila would load from a CDN, is not needed by the lab template (JupyterLab's renderers typeset the
+questions), so its URL points at nothing remote.
+"""
+from __future__ import annotations
+
+import contextlib
+import errno
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+APP = Path(__file__).resolve().parent / "apps" / "classroom.ipynb"
+#: A Jupyter data folder holding Voila's lab template without its CDN stylesheets
+#: (voila/templates/nanoflux-offline); Voila finds templates on JUPYTER_PATH only.
+DATA = APP.parent
+TEMPLATE = "nanoflux-offline"
+DEFAULT_PORT = 8866
+
+
+class ClassroomError(Exception):
+    """The app cannot start (Voila missing, a bad port)."""
+
+
+def command(port: int, *, browser: bool, workdir: Path) -> list[str]:
+    """The voila command line that serves the app on 127.0.0.1:``port``."""
+    args = [sys.executable, "-m", "voila", APP.name, f"--port={port}", "--Voila.ip=127.0.0.1",
+            f"--Voila.root_dir={workdir}", "--theme=light",
+            f"--template={TEMPLATE}", "--KernelManager.transport=ipc", "--Voila.port_retries=0",
+            "--Voila.log_level=ERROR"]
+    if not browser:
+        args.append("--no-browser")
+    return args
+
+
+def environment(workdir: Path) -> dict:
+    """Voila's and its kernel's environment: runtime, configuration and IPython files in ``workdir``."""
+    env = dict(os.environ)
+    for name, sub in (("JUPYTER_RUNTIME_DIR", "runtime"), ("IPYTHONDIR", "ipython"), ("JUPYTER_CONFIG_DIR", "config"),
+                      ("MPLCONFIGDIR", "matplotlib")):
+        env.setdefault(name, str(workdir / sub))
+    env["JUPYTER_PATH"] = os.pathsep.join(p for p in (str(DATA), env.get("JUPYTER_PATH", "")) if p)
+    env["MPLBACKEND"] = "Agg"
+    return env
+
+
+def _check_port(port: int) -> None:
+    """Refuse a port this user cannot listen on, before anything starts (Voila would try others)."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+        try:
+            probe.bind(("127.0.0.1", port))
+        except OSError as exc:
+            reason = "is in use" if exc.errno == errno.EADDRINUSE else f"cannot be used ({exc.strerror})"
+            raise ClassroomError(f"--port {port} {reason} on 127.0.0.1; choose another, e.g. --port {port + 1 if port < 65535 else 8866}") from None
+
+
+def serve(port: int = DEFAULT_PORT, *, browser: bool = True) -> int:
+    """Run the app until interrupted; return Voila's exit status."""
+    if not isinstance(port, int) or isinstance(port, bool) or not 1 <= port <= 65535:
+        raise ClassroomError(f"--port must be a whole number from 1 to 65535; got {port!r}")
+    _check_port(port)
+    try:
+        import voila  # noqa: F401
+    except ImportError:
+        raise ClassroomError("Voila is not installed: run `make classroom` (or pip install 'nanoflux[lab]')") from None
+    workdir = Path(tempfile.mkdtemp(prefix="nanoflux-classroom-"))
+    try:
+        shutil.copyfile(APP, workdir / APP.name)  # served from, and its kernel run in, the temporary folder
+        print(f"classroom app on http://127.0.0.1:{port}/ (Ctrl-C stops it)", flush=True)
+        # Voila in a session of its own: Ctrl-C reaches this process only, which stops Voila once;
+        # and Voila stops too if this process is killed (Linux: the parent-death signal).
+        proc = subprocess.Popen(command(port, browser=browser, workdir=workdir), cwd=workdir,
+                                env=environment(workdir), start_new_session=True, preexec_fn=_die_with_parent)
+        with _stop_on(signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
+            try:
+                return proc.wait()
+            except KeyboardInterrupt:  # Ctrl-C, or SIGTERM/SIGHUP: Voila stops its kernels, then we clean up
+                proc.terminate()
+                try:
+                    proc.wait(timeout=10)
+                except subprocess.TimeoutExpired:
+                    proc.kill()
+                    proc.wait()
+                return 0
+    finally:
+        shutil.rmtree(workdir, ignore_errors=True)
+
+
+def _die_with_parent() -> None:
+    """In the child, before Voila starts: SIGTERM when the parent dies (Linux; elsewhere nothing)."""
+    if sys.platform.startswith("linux"):
+        import ctypes
+
+        ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG = 1
+
+
+@contextlib.contextmanager
+def _stop_on(*signums):
+    """Within the block, these signals stop the app as Ctrl-C does (so the temporary folder is removed),
+    even where the shell started it with SIGINT ignored (a background job)."""
+    def stop(_signum, _frame):
+        raise KeyboardInterrupt
+
+    previous = {s: signal.signal(s, stop) for s in signums}
+    try:
+        yield
+    finally:
+        for s, handler in previous.items():
+            signal.signal(s, handler)
