@@ -2,10 +2,13 @@
 
 Voila runs a copy of ``nanoflux/apps/classroom.ipynb`` (the explorer and the exercise boxes, no code
 shown) on 127.0.0.1 only. A page load writes nothing into the repository: the app notebook saves no
-results, and Voila and its kernel run in a temporary folder that holds the copy, their runtime files,
-IPython profile and history, removed when the server stops. Every asset comes from the server itself: MathJax, which
-Voila would load from a CDN, is not needed by the lab template (JupyterLab's renderers typeset the
-questions), so its URL points at nothing remote.
+results, and Voila and its kernels run in a temporary folder that holds the copy, their runtime files,
+Jupyter configuration and IPython profile, removed when the server stops.
+
+Every asset comes from the server itself: the template (``nanoflux-offline``) is Voila's lab template
+without the two Font Awesome stylesheets it links from a CDN (the icons are in Voila's own bundle), only
+the widgets extension is loaded, and MathJax is the one bundled with Voila's JupyterLab components, used
+as long as no ``mathjax_url`` is configured.
 """
 from __future__ import annotations
 
@@ -21,23 +24,28 @@ import tempfile
 from pathlib import Path
 
 APP = Path(__file__).resolve().parent / "apps" / "classroom.ipynb"
+#: Voila's configuration (read from the folder it starts in).
+CONFIG = APP.parent / "voila.json"
 #: A Jupyter data folder holding Voila's lab template without its CDN stylesheets
 #: (voila/templates/nanoflux-offline); Voila finds templates on JUPYTER_PATH only.
 DATA = APP.parent
-TEMPLATE = "nanoflux-offline"
 DEFAULT_PORT = 8866
+#: Voila's own entry point, with tornado's loggers at ERROR. Voila 0.5's page posts its kernel's shutdown
+#: without the XSRF token when a tab closes, and tornado prints two 403 lines each time
+#: (voila-dashboards/voila#1458); the kernel is then stopped by culling instead (voila.json: after 10
+#: minutes without a connection).
+_LAUNCH = ("import logging, sys; logging.getLogger('tornado').setLevel(logging.ERROR); "
+           "from voila.app import main; sys.exit(main())")
 
 
 class ClassroomError(Exception):
     """The app cannot start (Voila missing, a bad port)."""
 
 
-def command(port: int, *, browser: bool, workdir: Path) -> list[str]:
-    """The voila command line that serves the app on 127.0.0.1:``port``."""
-    args = [sys.executable, "-m", "voila", APP.name, f"--port={port}", "--Voila.ip=127.0.0.1",
-            f"--Voila.root_dir={workdir}", "--theme=light",
-            f"--template={TEMPLATE}", "--KernelManager.transport=ipc", "--Voila.port_retries=0",
-            "--Voila.log_level=ERROR"]
+def command(port: int, *, browser: bool) -> list[str]:
+    """The voila command line that serves the app on 127.0.0.1:``port``, run in the app's folder (whose
+    ``voila.json`` holds the rest: the address, the offline template, quiet logs, IPC kernels)."""
+    args = [sys.executable, "-c", _LAUNCH, APP.name, f"--port={port}"]
     if not browser:
         args.append("--no-browser")
     return args
@@ -46,9 +54,8 @@ def command(port: int, *, browser: bool, workdir: Path) -> list[str]:
 def environment(workdir: Path) -> dict:
     """Voila's and its kernel's environment: runtime, configuration and IPython files in ``workdir``."""
     env = dict(os.environ)
-    for name, sub in (("JUPYTER_RUNTIME_DIR", "runtime"), ("IPYTHONDIR", "ipython"), ("JUPYTER_CONFIG_DIR", "config"),
-                      ("MPLCONFIGDIR", "matplotlib")):
-        env.setdefault(name, str(workdir / sub))
+    for name, sub in (("JUPYTER_RUNTIME_DIR", "runtime"), ("IPYTHONDIR", "ipython"), ("JUPYTER_CONFIG_DIR", "config")):
+        env[name] = str(workdir / sub)  # and no user configuration changes the app
     env["JUPYTER_PATH"] = os.pathsep.join(p for p in (str(DATA), env.get("JUPYTER_PATH", "")) if p)
     env["MPLBACKEND"] = "Agg"
     return env
@@ -75,11 +82,12 @@ def serve(port: int = DEFAULT_PORT, *, browser: bool = True) -> int:
         raise ClassroomError("Voila is not installed: run `make classroom` (or pip install 'nanoflux[lab]')") from None
     workdir = Path(tempfile.mkdtemp(prefix="nanoflux-classroom-"))
     try:
-        shutil.copyfile(APP, workdir / APP.name)  # served from, and its kernel run in, the temporary folder
+        for name in (APP.name, CONFIG.name):  # served from, and its kernel run in, the temporary folder
+            shutil.copyfile(APP.parent / name, workdir / name)
         print(f"classroom app on http://127.0.0.1:{port}/ (Ctrl-C stops it)", flush=True)
         # Voila in a session of its own: Ctrl-C reaches this process only, which stops Voila once;
         # and Voila stops too if this process is killed (Linux: the parent-death signal).
-        proc = subprocess.Popen(command(port, browser=browser, workdir=workdir), cwd=workdir,
+        proc = subprocess.Popen(command(port, browser=browser), cwd=workdir,
                                 env=environment(workdir), start_new_session=True, preexec_fn=_die_with_parent)
         with _stop_on(signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
             try:

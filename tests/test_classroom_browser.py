@@ -1,0 +1,206 @@
+"""The classroom app (``nanoflux classroom``, Voila) in a real browser, at a projector's 1280 x 720.
+
+The app is started as a teacher starts it, from the command line, in a folder outside the repository;
+headless Chromium (tests/chromium.py) reaches nothing but 127.0.0.1. The tests move the B slider with
+the keyboard, pick a material, answer an exercise, and check what the page shows against the module.
+"""
+import math
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from chromium import chromium, leaving, requests_made
+from nanoflux import flux, meanfield
+from nanoflux._format import num
+from nanoflux.materials import get_material
+
+REPO = Path(__file__).resolve().parent.parent
+
+#: What the page shows, read in one go: readouts, radii, material, chart, layout and typeset maths.
+STATE = r"""
+const q = s => document.querySelector(s);
+const text = s => (q(s) || {}).innerText || null;
+const img = q('.nanoflux-image img') || q('img.nanoflux-image');
+const box = e => { if (!e) return null; const r = e.getBoundingClientRect(); return [r.left, r.right, r.top, r.bottom]; };
+const scrollers = [document.documentElement, document.body, ...document.querySelectorAll('#rendered_cells, .jp-Notebook, main')];
+return {
+  B: text('.nanoflux-B-readout'), n: text('.nanoflux-n-readout'), N: text('.nanoflux-N-readout'),
+  radii: text('.nanoflux-radii'), material: (q('.nanoflux-material select') || {}).value || null,
+  chart: img ? img.src : null, chart_loaded: img ? img.complete && img.naturalWidth > 0 : false,
+  charts: document.querySelectorAll('img').length,
+  controls: box(q('.nanoflux-material')), sliders: box(q('.nanoflux-B')), image: box(img),
+  viewport: [window.innerWidth, window.innerHeight],
+  sideways: scrollers.filter(e => e && e.scrollWidth > e.clientWidth + 1).map(e => e.tagName + '#' + e.id),
+  maths: document.querySelectorAll('mjx-container').length,
+};
+"""
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _git_status() -> str:
+    return subprocess.run(["git", "status", "--porcelain", "--ignored", "--untracked-files=all", "--",
+                           "notebooks", "figures", "nanoflux"],
+                          cwd=REPO, capture_output=True, text=True, check=True).stdout
+
+
+@pytest.fixture(scope="module")
+def app(tmp_path_factory):
+    """``nanoflux classroom --port P --no-browser`` from a folder of its own; its URL."""
+    before = _git_status()
+    port = _free_port()
+    cwd = tmp_path_factory.mktemp("teacher")
+    proc = subprocess.Popen([sys.executable, "-m", "nanoflux", "classroom", "--port", str(port), "--no-browser"],
+                            cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    deadline = time.monotonic() + 60
+    while True:  # listening: a connection, not a page load (which would start a kernel)
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=1).close()
+            break
+        except OSError:
+            if proc.poll() is not None or time.monotonic() > deadline:
+                proc.kill()
+                pytest.fail(f"the classroom app did not start: {proc.stdout.read()}")
+            time.sleep(0.1)
+    yield {"url": f"http://127.0.0.1:{port}/", "proc": proc, "before": before}
+    proc.terminate()
+    output, _ = proc.communicate(timeout=30)
+    # witness: the app stopped cleanly on SIGTERM and said nothing but its one line
+    assert proc.returncode == 0, output
+    assert output.strip().splitlines() == [f"classroom app on http://127.0.0.1:{port}/ (Ctrl-C stops it)"]
+
+
+@pytest.fixture(scope="module")
+def page(app, tmp_path_factory):
+    """Chromium at 1280 x 720 with the app loaded and its explorer drawn."""
+    driver = chromium(tmp_path_factory.mktemp("chromium-profile"), width=1280, height=720)
+    driver.execute_cdp_cmd("Emulation.setDeviceMetricsOverride",
+                           {"width": 1280, "height": 720, "deviceScaleFactor": 1, "mobile": False})
+    requests_made(driver)
+    driver.get(app["url"])
+    wait_for(driver, lambda s: s["chart_loaded"] and s["B"] and s["maths"] > 0, timeout=120)
+    yield driver
+    driver.quit()
+
+
+def state(driver) -> dict:
+    return driver.execute_script(STATE)
+
+
+def wait_for(driver, condition, timeout=20) -> dict:
+    """Poll the page's state until ``condition(state)`` holds; fail with the last state otherwise."""
+    deadline = time.monotonic() + timeout
+    while True:
+        s = state(driver)
+        if condition(s):
+            return s
+        if time.monotonic() > deadline:
+            pytest.fail(f"the page did not reach the expected state in {timeout} s; it shows {s}")
+        time.sleep(0.05)
+
+
+def radii_nm(text: str) -> tuple[float, float]:
+    """The flux-quantum and the mean-field radius the page states, in nm."""
+    flux_line, mean_line = (line for line in text.splitlines() if "r" in line and "nm" in line)
+    value = lambda line: float(line.rsplit("=", 1)[1].replace("nm", "").strip())
+    return value(flux_line), value(mean_line)
+
+
+def shown(value: float) -> float:
+    """``value`` at the page's precision (4 significant figures)."""
+    return float(f"{value:.4g}")
+
+
+def test_loads_offline_fits_the_projector_and_typesets(app, page):
+    s = state(page)
+    # witness: Chromium's own record of the page: requests, console, layout boxes, MathJax's output
+    assert leaving(requests_made(page)) == []
+    severe = [e["message"] for e in page.get_log("browser") if e["level"] == "SEVERE"]
+    assert severe == []
+    assert s["maths"] > 0 and "$" not in page.execute_script("return document.body.innerText")
+    width, height = s["viewport"]
+    for name in ("controls", "sliders", "image"):
+        left, right, top, bottom = s[name]
+        assert 0 <= left and right <= width, (name, s[name])
+    assert s["sideways"] == []
+    assert s["image"][3] <= height + 1  # the whole chart is on screen with the controls, no scrolling
+    assert s["charts"] == 1  # the live chart only: no static copy beside it
+    assert s["B"].strip() == "1 T" and s["material"].startswith("none")
+
+
+def test_b_slider_by_keyboard_moves_readout_radius_and_chart(page):
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.common.keys import Keys
+
+    before = state(page)
+    handle = page.find_element(By.CSS_SELECTOR, ".nanoflux-B .noUi-handle")
+    for _ in range(3):
+        handle.send_keys(Keys.ARROW_RIGHT)
+    after = wait_for(page, lambda s: s["B"] != before["B"] and s["chart"] != before["chart"] and s["chart_loaded"]
+                     and s["radii"] != before["radii"])
+    B = float(after["B"].split()[0])
+    assert B > float(before["B"].split()[0])
+    flux_nm, mean_nm = radii_nm(after["radii"])
+    # the module at the field the readout shows: B is shown to 4 figures, so r_c is known to the
+    # rounding of both (e.g. B = 1.023 T is 1.0225 to 1.0235 T, r_c 25.36 to 25.37 nm)
+    half = 0.5 * 10 ** (math.floor(math.log10(B)) - 3)
+    assert shown(flux.critical_radius(B + half) * 1e9) <= flux_nm <= shown(flux.critical_radius(B - half) * 1e9)
+    assert flux_nm < radii_nm(before["radii"])[0]
+    assert mean_nm == radii_nm(before["radii"])[1]  # N and n did not move
+
+
+def test_picking_iron_sets_its_field_and_density(page):
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.ui import Select
+
+    before = state(page)
+    Select(page.find_element(By.CSS_SELECTOR, ".nanoflux-material select")).select_by_visible_text("Fe")
+    after = wait_for(page, lambda s: s["material"] == "Fe" and s["chart"] != before["chart"] and s["chart_loaded"]
+                     and "Fe" in s["radii"])
+    fe = get_material("Fe")
+    assert after["B"].split()[0] == f"{fe.mu0Ms_tesla:.4g}" == "2.145"
+    assert after["n"].split()[0] == num(fe.n_per_m3) == "8.491e28"
+    N = int(after["N"].split()[0].replace(",", ""))
+    flux_nm, mean_nm = radii_nm(after["radii"])
+    assert flux_nm == shown(flux.critical_radius(fe.mu0Ms_tesla) * 1e9)
+    assert mean_nm == shown(meanfield.critical_radius_mean_field(N, fe.n_per_m3) * 1e9)
+
+
+@pytest.mark.parametrize("typed, verdict", [
+    ("abc", "Type a number"),
+    ("72.58", "\u2717"),  # twice the 1 T value: the slip r_c ~ 1/B, marked wrong
+    (None, "\u2713"),  # the right value, by independent arithmetic
+])
+def test_an_exercise_answered_in_the_app_gets_a_verdict(page, typed, verdict):
+    from selenium.webdriver.common.by import By
+
+    if typed is None:  # ex1: r_c at 0.5 T with Phi0 = h/2e, from the exact SI h and e
+        typed = f"{math.sqrt(6.62607015e-34 / (2 * 1.602176634e-19) / (math.pi * 0.5)) * 1e9:.2f}"
+    row = page.find_element(By.CSS_SELECTOR, ".nanoflux-ex1")
+    box = row.find_element(By.CSS_SELECTOR, ".nanoflux-answer input")
+    box.clear()
+    box.send_keys(typed)
+    row.find_element(By.CSS_SELECTOR, ".nanoflux-check button, button.nanoflux-check").click()
+    deadline = time.monotonic() + 20
+    shown_text = ""
+    while time.monotonic() < deadline:
+        shown_text = row.find_element(By.CSS_SELECTOR, ".nanoflux-verdict").text
+        if verdict in shown_text:
+            break
+        time.sleep(0.05)
+    assert verdict in shown_text, shown_text
+    assert "36.3" not in shown_text.replace(typed, "")  # the verdict never gives the answer away
+
+
+def test_page_loads_write_nothing_into_the_repository(app, page):
+    page.refresh()  # a second load: a second kernel, another render
+    wait_for(page, lambda s: s["chart_loaded"] and s["B"], timeout=120)
+    assert _git_status() == app["before"]
