@@ -576,6 +576,13 @@ its page) to rerun it with other values in JupyterLab or with `nanoflux reproduc
 {toctree}
 ```
 
+## In the classroom
+
+Students work with {notebook("07_classroom_explorer")} in JupyterLab, or with the same explorer and exercises
+as an app with no code (`make classroom`, served by Voila on the teacher's machine); neither shows an
+answer. **For teachers:** {notebook("09_teacher_notes")} holds the learning goals, the timing, the answer
+key and the mistakes the checker recognises.
+
 ## The figures
 
 {figures}

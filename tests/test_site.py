@@ -89,6 +89,11 @@ def test_index_has_the_paper_the_notebooks_in_order_the_figures(built):
         page = site.describe(nbformat.read(str(path), as_version=4), path.stem)
         assert page.title.startswith(path.stem[:2] + " ")  # "# NN · title" opens every notebook
         assert html.escape(page.title, quote=False).replace("'", "’") in index, page.title
+    # teachers are pointed at their notes, and students at notebook 07 and the app
+    teachers = index[index.index("For teachers"):]
+    assert re.match(r'For teachers:</strong> <a class="reference internal" href="notebooks/09_teacher_notes.html"',
+                    teachers)
+    assert re.search(r"make</span>\s*<span class=\"pre\">classroom", index[:index.index("For teachers")])
     figures = re.findall(r'<figure[^>]*>.*?</figure>', index, re.S)
     assert len(figures) == 2
     for figure, (name, _, _, alt) in zip(figures, site.FIGURES):
