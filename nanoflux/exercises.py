@@ -13,11 +13,13 @@ A wrong answer gets a hint (a specific one when it matches a common mistake), ne
 from __future__ import annotations
 
 import math
+import re
 from dataclasses import dataclass
 from types import MappingProxyType
 from typing import Callable
 
 from . import _validate as v
+from ._format import num
 from .constants import PAPER_DENSITY_PER_M3
 from .flux import critical_radius
 from .materials import get_material
@@ -62,7 +64,9 @@ class CheckResult:
         import html
 
         color, mark = ("#1a7f37", "\u2713") if self.correct else ("#c0392b", "\u2717")
-        return f'<p style="color:{color}"><b>{mark}</b> {html.escape(self.message)}</p>'
+        # $...$ as \(...\): typeset by JupyterLab, Voila's HTMLMath and the reading site's MathJax alike
+        message = re.sub(r"\$([^$]+)\$", r"\\(\1\\)", html.escape(self.message))
+        return f'<p style="color:{color}"><b>{mark}</b> {message}</p>'
 
 
 def _ratio(a: float, b: float) -> float:
@@ -78,18 +82,18 @@ EXERCISES = MappingProxyType({e.key: e for e in (
         "ex1",
         "What is the flux-quantum critical radius $r_c$ at $B$ = 0.5 T, with the paper's $\\Phi_0 = h/2e$?",
         "nm", lambda: critical_radius(0.5, "h/2e") * 1e9, 0.01,
-        "use Eq. 4, r_c = sqrt(Phi0 / (pi B)) with Phi0 = h/2e = 2.068e-15 Wb, and give the result in nm "
-        "(1 nm = 1e-9 m). Halving B does not double r_c.",
+        "use Eq. 4, $r_c = \\sqrt{\\Phi_0/(\\pi B)}$ with $\\Phi_0 = h/2e = 2.068\\times10^{-15}$ Wb, and give the "
+        "result in nm ($1\\,\\mathrm{nm} = 10^{-9}\\,\\mathrm{m}$). Halving $B$ does not double $r_c$.",
         ((lambda: critical_radius(0.5, "h/2e"), "that is the radius in metres; the answer is asked in nm."),
-         (lambda: critical_radius(1.0, "h/2e") * 1e9 * 2, "r_c is not proportional to 1/B: it goes as B^(-1/2)."),
+         (lambda: critical_radius(1.0, "h/2e") * 1e9 * 2, "$r_c$ is not proportional to $1/B$: it goes as $B^{-1/2}$."),
          (lambda: critical_radius(1.0, "h/2e") * 1e9, "that is the paper's value at 1 T, not at 0.5 T.")),
     ),
     Exercise(
         "ex2",
         "The internal field $B$ is made 100 times weaker. By what factor does the flux-quantum radius grow?",
         "", lambda: _ratio(critical_radius(0.01), critical_radius(1.0)), 0.01,
-        "Eq. 4 makes r_c proportional to B^(-1/2); what is 100^(1/2)?",
-        ((lambda: 100.0, "r_c does not grow in proportion to 1/B: look at the power of B in Eq. 4."),
+        "Eq. 4 makes $r_c$ proportional to $B^{-1/2}$; what is $100^{1/2}$?",
+        ((lambda: 100.0, "$r_c$ does not grow in proportion to $1/B$: look at the power of $B$ in Eq. 4."),
          (lambda: 0.1, "a weaker field needs a larger particle, so the factor is above 1.")),
     ),
     Exercise(
@@ -97,13 +101,13 @@ EXERCISES = MappingProxyType({e.key: e for e in (
         "Iron has about $n = 8.491 \\times 10^{28}$ atoms per $\\mathrm{m^3}$ (`nanoflux.MATERIALS['Fe']`). "
         "What is the mean-field radius of a sphere holding one atom ($N = 1$)?",
         "nm", lambda: critical_radius_mean_field(1, material="Fe") * 1e9, 0.01,
-        "use r_c = (3 N / (4 pi n))^(1/3) with n in m^-3, then convert metres to nm. Compare with the "
-        "paper's 13.4 nm at n = 1e23 m^-3: the density is a million times larger.",
+        "use $r_c = (3N/4\\pi n)^{1/3}$ with $n$ in $\\mathrm{m^{-3}}$, then convert metres to nm. Compare with "
+        "the paper's 13.4 nm at $n = 10^{23}\\,\\mathrm{m^{-3}}$: the density is a million times larger.",
         ((lambda: critical_radius_mean_field(1, PAPER_DENSITY_PER_M3) * 1e9,
-          "that is the paper's value at n = 1e23 m^-3; use iron's density."),
+          "that is the paper's value at $n = 10^{23}\\,\\mathrm{m^{-3}}$; use iron's density."),
          (lambda: critical_radius_mean_field(1, get_material("Fe").n_per_m3 * 1e-6) * 1e9,
-          "that uses iron's 8.491e22 atoms per cm^3 as if it were per m^3; a cubic metre holds 1e6 cubic "
-          "centimetres, so n = 8.491e28 m^-3."),
+          "that uses iron's $8.491\\times10^{22}$ atoms per $\\mathrm{cm^3}$ as if it were per $\\mathrm{m^3}$; a "
+          "cubic metre holds $10^6$ cubic centimetres, so $n = 8.491\\times10^{28}\\,\\mathrm{m^{-3}}$."),
          (lambda: critical_radius_mean_field(1, material="Fe"),
           "that is the radius in metres; the answer is asked in nm.")),
     ),
@@ -112,17 +116,18 @@ EXERCISES = MappingProxyType({e.key: e for e in (
         "At the paper's density $n = 10^{23}\\,\\mathrm{m^{-3}}$, how many dipoles on average does a sphere "
         "hold whose radius is the flux-quantum radius at 1 T ($h/2e$)? (Not rounded.)",
         "", lambda: dipoles_in_sphere(critical_radius(1.0), PAPER_DENSITY_PER_M3), 0.02,
-        "the mean number in a sphere is (4/3) pi r^3 n, with r = r_c(1 T) = 25.66 nm in metres.",
+        "the mean number in a sphere is $\\tfrac43\\pi r^3 n$, with $r = r_c(1\\,\\mathrm{T}) = 25.66$ nm in metres.",
         ((lambda: dipoles_in_sphere(critical_radius(1.0) * 1e9, PAPER_DENSITY_PER_M3),
-          "that takes r in nm; with n in m^-3 the radius must be in metres."),
-         (lambda: 1.0, "r_c(1 T) is the size for one flux quantum, not for one dipole: compute (4/3) pi r^3 n.")),
+          "that takes $r$ in nm; with $n$ in $\\mathrm{m^{-3}}$ the radius must be in metres."),
+         (lambda: 1.0, "$r_c(1\\,\\mathrm{T})$ is the size for one flux quantum, not for one dipole: compute "
+                       "$\\tfrac43\\pi r^3 n$.")),
     ),
     Exercise(
         "ex5",
         "If the flux quantum were $h/e$ instead of $h/2e$, by what factor would every flux-quantum radius change?",
         "", lambda: _ratio(critical_radius(1.0, "h/e"), critical_radius(1.0, "h/2e")), 0.005,
-        "h/e is twice h/2e, and r_c goes as the square root of Phi0 (Eq. 4).",
-        ((lambda: 2.0, "Phi0 doubles, but r_c depends on its square root."),
+        "$h/e$ is twice $h/2e$, and $r_c$ goes as the square root of $\\Phi_0$ (Eq. 4).",
+        ((lambda: 2.0, "$\\Phi_0$ doubles, but $r_c$ depends on its square root."),
          (lambda: 0.5, "a larger flux quantum needs a larger area, so the radius grows."),
          (lambda: 1 / math.sqrt(2), "a larger flux quantum needs a larger area, so the radius grows.")),
     ),
@@ -161,12 +166,12 @@ def check(exercise: str, answer) -> CheckResult:
     target = ex.expected()
     unit = f" {ex.unit}" if ex.unit else ""
     if _close(value, target, ex.rel_tol):
-        return CheckResult(ex.key, value, True, f"{ex.key}: right. {value:.4g}{unit} is within "
-                                                f"{_percent(ex.rel_tol)} of {target:.4g}{unit}.")
+        return CheckResult(ex.key, value, True, f"{ex.key}: right. {num(value)}{unit} is within "
+                                                f"{_percent(ex.rel_tol)} of {num(target)}{unit}.")
     for wrong, why in ex.mistakes:
         if _close(value, wrong(), max(ex.rel_tol, 1e-3)):
-            return CheckResult(ex.key, value, False, f"{ex.key}: not yet. {value:.4g}{unit}: {why}")
-    return CheckResult(ex.key, value, False, f"{ex.key}: not yet. {value:.4g}{unit} is not within "
+            return CheckResult(ex.key, value, False, f"{ex.key}: not yet. {num(value)}{unit}: {why}")
+    return CheckResult(ex.key, value, False, f"{ex.key}: not yet. {num(value)}{unit} is not within "
                                              f"{_percent(ex.rel_tol)} of the expected value. Hint: {ex.hint}")
 
 
@@ -204,7 +209,7 @@ class ExerciseApp:
             answer = w.Text(placeholder="your answer, e.g. 12.5", layout=w.Layout(width="14em"),
                             description=ex.key, style={"description_width": "3em"}, continuous_update=False)
             button = w.Button(description="Check", button_style="primary", layout=w.Layout(width="7em"))
-            verdict = w.HTML("")
+            verdict = w.HTMLMath("")  # hints carry $...$ mathematics
             button.on_click(lambda _b, key=ex.key: self.check(key))
             answer.observe(lambda _c, key=ex.key: self.check(key), names="value")
             self.rows[ex.key] = (answer, verdict)

@@ -53,10 +53,10 @@ def test_outside_tolerance_is_wrong_with_a_hint_but_not_the_answer(key):
 
 @pytest.mark.parametrize("key, answer, words", [
     ("ex1", nf.critical_radius(0.5), "in metres"),                 # forgot to convert to nm
-    ("ex1", 2 * nf.critical_radius(1.0) * 1e9, "B^(-1/2)"),        # took r_c proportional to 1/B
-    ("ex2", 100, "power of B"),
+    ("ex1", 2 * nf.critical_radius(1.0) * 1e9, "$B^{-1/2}$"),        # took r_c proportional to 1/B
+    ("ex2", 100, "power of $B$"),
     ("ex3", 13.365, "paper's value"),
-    ("ex3", nf.critical_radius_mean_field(1, 8.491e22) * 1e9, "per cm^3"),
+    ("ex3", nf.critical_radius_mean_field(1, 8.491e22) * 1e9, r"per $\mathrm{cm^3}$"),
     ("ex4", 1, "one flux quantum"),
     ("ex5", 2, "square root"),
 ])
@@ -95,7 +95,7 @@ def test_a_check_shows_its_message_as_a_cells_last_expression():
 def test_the_ex3_hint_names_the_right_slip():
     # witness: 14.11 nm comes from iron's 8.491e22 atoms per cm^3 used as a density per m^3
     message = exercises.check("ex3", 14.11).message
-    assert "8.491e22 atoms per cm^3 as if it were per m^3" in message
+    assert r"$8.491\times10^{22}$ atoms per $\mathrm{cm^3}$ as if it were per $\mathrm{m^3}$" in message
 
 
 def test_the_exercise_widgets_check_what_is_typed():

@@ -40,11 +40,14 @@ nb_code_prompt_hide = "Hide code"
 
 # -- MathJax 3, served by the site itself (copied into _static/mathjax by nanoflux.site) ---------------
 mathjax_path = "mathjax/tex-chtml-full.js"
+myst_update_mathjax = False  # the classes below are ours
 mathjax3_config = {
     "loader": {"load": ["ui/safe"]},  # filters what TeX from a notebook may put on the page
     "tex": {"tags": "none"},  # equations carry the paper's own numbers, \tag{n}
     "options": {
-        "processHtmlClass": "tex2jax_process|mathjax_process|math|output_area",
+        # as myst-parser would set them, plus rich HTML outputs (an exercise's verdict carries \(...\))
+        "ignoreHtmlClass": "tex2jax_ignore|mathjax_ignore|document",
+        "processHtmlClass": "tex2jax_process|mathjax_process|math|output_area|text_html",
         "safeOptions": {"safeProtocols": {"http": False, "https": False, "file": False, "javascript": False,
                                           "data": False}},
     },
