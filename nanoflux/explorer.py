@@ -20,7 +20,7 @@ import io
 import math
 from dataclasses import asdict, dataclass
 
-from ._format import num
+from ._format import num, tex
 from .flux import critical_radius
 from .materials import get_material
 from .meanfield import critical_radius_mean_field
@@ -44,12 +44,10 @@ class ExplorerState:
     mean_field_radius_nm: float
 
     def heading(self) -> str:
-        """One line naming where B and n come from."""
-        if self.material == "none":
-            return (f"custom: B = {self.B_tesla:.4g} T, n = {num(self.n_per_m3)} m\u207b\u00b3, "
-                    f"\u03a6\u2080 = {self.flux_quantum_convention}")
-        return (f"{self.material}: B = \u03bc\u2080Ms = {self.B_tesla:.4g} T, n = {num(self.n_per_m3)} m\u207b\u00b3, "
-                f"\u03a6\u2080 = {self.flux_quantum_convention}")
+        """One line naming where B and n come from (matplotlib mathtext, for the chart)."""
+        source = "custom: $B$" if self.material == "none" else f"{self.material}: $B = \\mu_0 M_s$"
+        return (f"{source} = {self.B_tesla:.4g} T, $n$ = ${tex(self.n_per_m3)}$ m$^{{-3}}$, "
+                f"$\\Phi_0$ = ${self.flux_quantum_convention}$")
 
     def text(self) -> str:
         """The two radii as plain text, with the values they come from."""

@@ -222,23 +222,23 @@ class ExplorerPlot:
             top = ax.twiny()
             top.set_xscale("log")
             self.flux_curve, = ax.plot(self.B, ones_B, color=BLUE, lw=2,
-                                       label="flux quantization, Eq. 4: r_c \u221d B^(-1/2)")
+                                       label="flux quantization, Eq. 4: $r_c \\propto B^{-1/2}$")
             self.flux_level = ax.axhline(1.0, color=BLUE, lw=1, ls=":", zorder=1)
-            self.flux_point, = ax.plot([1.0], [1.0], "o", color=BLUE, ms=8, zorder=6, clip_on=False, label="your B")
+            self.flux_point, = ax.plot([1.0], [1.0], "o", color=BLUE, ms=8, zorder=6, clip_on=False, label="your $B$")
             ax.plot([1.0], [25.7], "o", mfc="white", mec=BLUE, mew=1.5, ms=7, zorder=5,
-                    label="printed: 25.7 nm at 1 T (h/2e)")
-            self.mean_curve, = top.plot(self.N, ones_N, color=RED, lw=2, label="mean field: r_c \u221d N^(1/3)")
+                    label="printed: 25.7 nm at 1 T ($h/2e$)")
+            self.mean_curve, = top.plot(self.N, ones_N, color=RED, lw=2, label="mean field: $r_c \\propto N^{1/3}$")
             self.mean_level = top.axhline(1.0, color=RED, lw=1, ls=":", zorder=1)
-            self.mean_point, = top.plot([1.0], [1.0], "s", color=RED, ms=8, zorder=6, clip_on=False, label="your N")
+            self.mean_point, = top.plot([1.0], [1.0], "s", color=RED, ms=8, zorder=6, clip_on=False, label="your $N$")
             top.plot(list(PAPER_TABLE_ONE_NM), list(PAPER_TABLE_ONE_NM.values()), "s", mfc="white", mec=RED,
-                     mew=1.5, ms=7, zorder=5, label="printed: Table I (n = 1e23 m\u207b\u00b3)")
+                     mew=1.5, ms=7, zorder=5, label="printed: Table I ($n = 10^{23}$ m$^{-3}$)")
             ax.set_xlim(*B_limits)
             top.set_xlim(*N_limits)
             ax.set_ylim(low * 1e9 / 2, high * 1e9 * 2)
-            ax.set_xlabel("internal flux density B [T]", color=BLUE)
-            ax.set_ylabel("critical radius r_c [nm]")
+            ax.set_xlabel("internal flux density $B$ [T]", color=BLUE)
+            ax.set_ylabel("critical radius $r_c$ [nm]")
             ax.tick_params(axis="x", colors=BLUE)
-            top.set_xlabel("number of dipoles N", color=RED)
+            top.set_xlabel("number of dipoles $N$", color=RED)
             top.tick_params(axis="x", colors=RED)
             top.grid(False)
             top.spines["top"].set_visible(True)
@@ -261,8 +261,8 @@ class ExplorerPlot:
         self.mean_point.set_data([N], [r_mean])
         self.flux_level.set_ydata([r_flux, r_flux])
         self.mean_level.set_ydata([r_mean, r_mean])
-        self.readout.set_text(f"{heading}\nr_c = {r_flux:.4g} nm (flux, Eq. 4)   "
-                              f"r_c = {r_mean:.4g} nm (mean field, N = {int(N):d})")
+        self.readout.set_text(f"{heading}\n$r_c$ = {r_flux:.4g} nm (flux, Eq. 4)   "
+                              f"$r_c$ = {r_mean:.4g} nm (mean field, $N$ = {int(N):,})")
         canvas = self.figure.canvas
         if self._background is None:
             self.draw_background()
