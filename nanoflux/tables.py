@@ -12,7 +12,7 @@ import html
 import re
 from dataclasses import dataclass, field
 
-#: Plain-text spellings in headers and captions, and how HTML writes them (applied in this order).
+#: Plain-text spellings in headers, captions and word-valued cells, and how HTML writes them (in this order).
 _SYMBOLS = (
     (r"\bmu0 Ms\b", "μ<sub>0</sub><i>M</i><sub>s</sub>"),
     (r"\bmu0 n mu_B\b", "μ<sub>0</sub><i>n</i>μ<sub>B</sub>"),
@@ -25,6 +25,9 @@ _SYMBOLS = (
     (r"\bB\(2R\)", "<i>B</i>(2<i>R</i>)"),
     (r"\bsqrt\(N\)", "√<i>N</i>"),
     (r"\bsqrt\(", "√("),
+    (r"\bpi\b", "π"),
+    (r"\^\(-(\d+/\d+)\)", r"<sup>−\1</sup>"),
+    (r"\^\((\d+/\d+)\)", r"<sup>\1</sup>"),
     (r"\^-(\d+)", r"<sup>−\1</sup>"),
     (r"\^(\d+)", r"<sup>\1</sup>"),
 )
@@ -92,7 +95,8 @@ class Table:
             for i, cell in enumerate(row):
                 shown, cls = _MARKS.get(str(cell), (str(cell), "text" if i in self.text_columns else ""))
                 attr = f' class="{cls}"' if cls else ""
-                cells.append(f"<td{attr}>{_powers(html.escape(shown, quote=False))}</td>")
+                body = html_symbols(shown) if cls == "text" else _powers(html.escape(shown, quote=False))
+                cells.append(f"<td{attr}>{body}</td>")
             rows.append("<tr>" + "".join(cells) + "</tr>")
         caption = f"<caption>{html_symbols(self.caption)}</caption>" if self.caption else ""
         return (f'{_STYLE}<table class="nanoflux">{caption}<thead><tr>{head}</tr></thead>'
