@@ -206,7 +206,7 @@ class ExerciseApp:
             question = w.HTMLMath(f"<b>{ex.key}.</b> " + _html_math(ex.question)
                                   + f" <i>(answer{' in ' + ex.unit if ex.unit else ''}, within {_percent(ex.rel_tol)})</i>")
             # continuous_update=False: the value arrives on Enter (or leaving the box), which checks it
-            answer = w.Text(placeholder="your answer, e.g. 12.5", layout=w.Layout(width="14em"),
+            answer = w.Text(placeholder="e.g. 12.5 or 1.2e3", layout=w.Layout(width="14em"),
                             description=ex.key, style={"description_width": "3em"}, continuous_update=False)
             button = w.Button(description="Check", button_style="primary", layout=w.Layout(width="7em"))
             verdict = w.HTMLMath("")  # hints carry $...$ mathematics
