@@ -392,11 +392,11 @@ def clean_notebook(path: Path):
     widget state (nbclient's ``metadata.widgets`` and widget-view outputs carry random model ids)."""
     import nbformat
 
+    from .stored import normalize_metadata
+
     nb = nbformat.read(str(path), as_version=4)
     nb.cells = [c for c in nb.cells if "injected-parameters" not in c.metadata.get("tags", [])]
-    nb.metadata.pop("papermill", None)
-    nb.metadata.pop("widgets", None)
-    nb.metadata.get("language_info", {}).pop("version", None)
+    normalize_metadata(nb.metadata)  # no papermill record, widget state or Python version (nanoflux.stored)
     count = 0
     for cell in nb.cells:
         cell.metadata.pop("papermill", None)
