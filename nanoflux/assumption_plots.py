@@ -4,14 +4,16 @@ Each function takes parameters, computes with the module's formulas and returns 
 """
 from __future__ import annotations
 
+import re
+
 import numpy as np
 from matplotlib.figure import Figure
 
 from ._format import num
 from .assumptions import PAPER_FIELD_TESLA
 from .constants import PAPER_DENSITY_PER_M3, PAPER_TABLE_ONE_NM
-from .figures import BLUE, GREY, INK, RED, style
-from .flux import CONVENTIONS, critical_radius
+from .figures import BLUE, GREY, INK, RED, describe, style
+from .flux import CONVENTIONS, critical_radius, field_for_radius
 from .materials import get_material
 from .meanfield import critical_radius_mean_field, dipoles_in_sphere
 
@@ -39,6 +41,11 @@ def _finish(fig, ax):
     ax.legend(fontsize=8, loc="upper left", bbox_to_anchor=(1.02, 1.0), frameon=False)
     fig.tight_layout()
     return fig
+
+
+def formula(name: str) -> str:
+    """A material's name as a chemical formula in mathtext: Fe3O4 -> Fe$_3$O$_4$ (Fe stays Fe)."""
+    return re.sub(r"(\d+)", r"$_{\1}$", name)
 
 
 def _marker(name) -> dict:
@@ -69,29 +76,44 @@ def density_figure(materials, n_paper=PAPER_DENSITY_PER_M3) -> Figure:
         for k, name in enumerate(materials):
             n = get_material(name).n_per_m3
             _material_curve(ax, _N, critical_radius_mean_field(_N, n) * 1e9, name,
-                            f"{name}, $n$ = {num(n)} m$^{{-3}}$", k / max(len(materials), 1))
-        return _finish(fig, ax)
+                            f"{formula(name)}, $n$ = {num(n)} m$^{{-3}}$", k / max(len(materials), 1))
+        _finish(fig, ax)
+    each = "; ".join(f"{name} (n = {num(get_material(name).n_per_m3)} m⁻³) from "
+                     f"{critical_radius_mean_field(1, material=name) * 1e9:.3g} to "
+                     f"{critical_radius_mean_field(_N[-1], material=name) * 1e9:.3g} nm" for name in materials)
+    tail = "; at the materials' atomic densities: " + each if materials else ""
+    return describe(fig, f"""Log-log chart of the mean-field radius in nm against the number of dipoles N from
+        1 to {_N[-1]:,.0f}. At the paper's density n = {num(n_paper)} m⁻³ (red line, with the printed Table I as
+        open squares) it rises from {critical_radius_mean_field(1, n_paper) * 1e9:.3g} to
+        {critical_radius_mean_field(_N[-1], n_paper) * 1e9:.3g} nm{tail}.""")
 
 
 def convention_figure(materials=()) -> Figure:
     """r_c(B) (Eq. 4) under h/2e and h/e, with the paper's 25.7 nm at 1 T and each material's mu0 Ms marked."""
     with style():
-        fig, ax = _axes("Flux-quantum convention: h/2e against h/e", "internal flux density $B$ [T]",
+        fig, ax = _axes("Flux-quantum convention: $h/2e$ against $h/e$", "internal flux density $B$ [T]",
                         "flux-quantum radius $r_c$ [nm]", size=(7.6, 4.0))
         for conv, color, dash in zip(CONVENTIONS, (BLUE, GREY), ("-", "--")):
-            ax.loglog(_B, critical_radius(_B, conv) * 1e9, dash, color=color, lw=2, label=f"$\\Phi_0$ = {conv}")
+            ax.loglog(_B, critical_radius(_B, conv) * 1e9, dash, color=color, lw=2, label=f"$\\Phi_0 = {conv}$")
         ax.plot([PAPER_FIELD_TESLA], [25.7], "o", mfc="white", mec=INK, ms=7, label="printed: 25.7 nm at 1 T")
         for name in materials:
             m = get_material(name)
             ax.plot([m.mu0Ms_tesla] * 2, [critical_radius(m.mu0Ms_tesla, c) * 1e9 for c in CONVENTIONS],
-                    **_marker(name), label=f"{name} at $\\mu_0 M_s$")
-        return _finish(fig, ax)
+                    **_marker(name), label=f"{formula(name)} at $\\mu_0 M_s$")
+        _finish(fig, ax)
+    each = "; ".join(f"{name} at {get_material(name).mu0Ms_tesla:.3f} T: "
+                     + " and ".join(f"{critical_radius(material=name, convention=c) * 1e9:.1f}" for c in CONVENTIONS)
+                     + " nm" for name in materials)
+    tail = ", and each material is marked at its μ₀Ms with both radii (h/2e and h/e): " + each if materials else ""
+    return describe(fig, f"""Log-log chart of the flux-quantum radius in nm against B from {_B[0]:g} to {_B[-1]:g}
+        T, with Φ₀ = h/2e (solid blue) and Φ₀ = h/e (dashed grey, √2 times larger at every B); an open circle
+        marks the printed 25.7 nm at 1 T{tail}.""")
 
 
 def field_figure(materials, convention="h/2e") -> Figure:
     """r_c(B) under the chosen convention with each material's room-temperature mu0 Ms marked."""
     with style():
-        fig, ax = _axes(f"Internal field: $r_c$ at each material's $\\mu_0 M_s$ ({convention})",
+        fig, ax = _axes(f"Internal field: $r_c$ at each material's $\\mu_0 M_s$ (${convention}$)",
                         "internal flux density $B$ [T]", "flux-quantum radius $r_c$ [nm]", size=(7.6, 4.0))
         ax.loglog(_B, critical_radius(_B, convention) * 1e9, color=BLUE, lw=2, label="Eq. 4")
         ax.plot([PAPER_FIELD_TESLA], [critical_radius(PAPER_FIELD_TESLA, convention) * 1e9], "o", mfc="white",
@@ -99,8 +121,14 @@ def field_figure(materials, convention="h/2e") -> Figure:
         for name in materials:
             m = get_material(name)
             ax.plot([m.mu0Ms_tesla], [critical_radius(material=name, convention=convention) * 1e9],
-                    **_marker(name), label=f"{name}: {m.mu0Ms_tesla:.3f} T")
-        return _finish(fig, ax)
+                    **_marker(name), label=f"{formula(name)}: {m.mu0Ms_tesla:.3f} T")
+        _finish(fig, ax)
+    each = "; ".join(f"{name} at {get_material(name).mu0Ms_tesla:.3f} T: "
+                     f"{critical_radius(material=name, convention=convention) * 1e9:.1f} nm" for name in materials)
+    tail = " and each material at its room-temperature μ₀Ms: " + each if materials else ""
+    return describe(fig, f"""Log-log chart of the flux-quantum radius of Eq. 4 ({convention}) in nm against B
+        from {_B[0]:g} to {_B[-1]:g} T, with the paper's 1 T marked by an open circle
+        ({critical_radius(PAPER_FIELD_TESLA, convention) * 1e9:.1f} nm){tail}.""")
 
 
 def criteria_figure(materials, convention="h/2e", n_paper=PAPER_DENSITY_PER_M3) -> Figure:
@@ -113,8 +141,17 @@ def criteria_figure(materials, convention="h/2e", n_paper=PAPER_DENSITY_PER_M3) 
                   label=f"paper's $n$ = {num(n_paper, 3)} m$^{{-3}}$")
         for k, name in enumerate(materials):
             m = get_material(name)
-            _material_curve(ax, _B, dipoles_in_sphere(r, m.n_per_m3), name, name, k / max(len(materials), 1))
+            _material_curve(ax, _B, dipoles_in_sphere(r, m.n_per_m3), name, formula(name), k / max(len(materials), 1))
             ax.plot([m.mu0Ms_tesla], [dipoles_in_sphere(critical_radius(material=name, convention=convention),
                                                         m.n_per_m3)], **_marker(name))
         ax.axhline(1.0, color=INK, lw=1, ls=":", label="$N$ = 1 (mean-field threshold)")
-        return _finish(fig, ax)
+        _finish(fig, ax)
+    paper = dipoles_in_sphere(r, n_paper)
+    one = field_for_radius(critical_radius_mean_field(1, n_paper), convention)
+    each = "; ".join(f"{name} from {num(dipoles_in_sphere(r[0], get_material(name).n_per_m3), 2)} to "
+                     f"{num(dipoles_in_sphere(r[-1], get_material(name).n_per_m3), 2)}" for name in materials)
+    tail = "; at the materials' densities (large markers at each μ₀Ms): " + each if materials else ""
+    return describe(fig, f"""Log-log chart of the number of dipoles in a sphere of the flux-quantum radius r_c(B)
+        ({convention}) against B from {_B[0]:g} to {_B[-1]:g} T, with N = 1 dotted. At the paper's density
+        n = {num(n_paper)} m⁻³ it falls from {num(paper[0], 2)} to {num(paper[-1], 2)}, reaching one dipole at
+        B = {one:.3g} T{tail}.""")

@@ -4,7 +4,7 @@ from __future__ import annotations
 from matplotlib.figure import Figure
 
 from .assumption_plots import MATERIAL_COLORS
-from .figures import GREY, style
+from .figures import GREY, describe, style
 
 MARKERS = {"Fe": "o", "Ni": "s", "Co": "^"}
 #: Deviations below this are drawn at it (none occurs at the notebook's defaults).
@@ -18,9 +18,9 @@ def continuum_figure(sizes: dict, balls: dict, tolerances=(0.01, 0.001)) -> Figu
     with style():
         fig = Figure(figsize=(11.5, 4.4))
         panels = fig.subplots(1, 3, sharey=True)
-        series = [("flux_over_continuum", "mid-plane flux", "atoms in the sphere N", sizes, "atoms"),
-                  ("outside_over_dipole", "field at 2R on the axis", "atoms in the sphere N", sizes, "atoms"),
-                  ("average_over_continuum", "ball average around the centre", "averaging radius rho [nm]", balls,
+        series = [("flux_over_continuum", "mid-plane flux", "atoms in the sphere $N$", sizes, "atoms"),
+                  ("outside_over_dipole", "field at $2R$ on the axis", "atoms in the sphere $N$", sizes, "atoms"),
+                  ("average_over_continuum", "ball average around the centre", "averaging radius $\\rho$ [nm]", balls,
                    "rho_nm")]
         for axis, (key, title, xlabel, data, x) in zip(panels, series):
             for name, rows in data.items():
@@ -36,6 +36,11 @@ def continuum_figure(sizes: dict, balls: dict, tolerances=(0.01, 0.001)) -> Figu
                 axis.set_xticks([1e2, 1e3, 1e4, 1e5, 1e6, 1e7])
             axis.legend(fontsize=7, loc="upper center", bbox_to_anchor=(0.5, -0.2), ncol=5, frameon=False)
         panels[0].set_ylim(FLOOR, 2.0)
-        panels[0].set_ylabel("|lattice / continuum - 1|")
+        panels[0].set_ylabel("$|\\mathrm{lattice}\\,/\\,\\mathrm{continuum} - 1|$")
         fig.tight_layout()
-    return fig
+    largest = max(r["atoms"] for rows in sizes.values() for r in rows)
+    return describe(fig, f"""Three log-log panels of the relative difference between a crystal of atomic
+        dipoles and the uniformly magnetized continuum, for {', '.join(sizes)} spheres, with dashed and dotted
+        lines at {tolerances[0]:.1%} and {tolerances[1]:.1%}: the flux through the mid-plane and the field at 2R
+        on the axis against the number of atoms (up to {largest:,.0f}), and the field averaged over a ball
+        around the centre against the ball's radius in nm.""")

@@ -7,7 +7,7 @@ from matplotlib.figure import Figure
 
 from .dipoles import dipole_field
 from .dipole_study import ROUND_OFF
-from .figures import BLUE, GREY, INK, RED, style
+from .figures import BLUE, GREY, INK, RED, describe, style
 
 
 def field_lines_figure(sample_list, *, extent=2.0, resolution=81) -> Figure:
@@ -49,11 +49,15 @@ def field_lines_figure(sample_list, *, extent=2.0, resolution=81) -> Figure:
             ax.set_title(f"$N$ = {s.N}, $R$ = {R_nm:.1f} nm")
             ax.set_xlabel("$x$ [nm]")
             bar = fig.colorbar(lines.lines, ax=ax, orientation="horizontal", pad=0.2, fraction=0.05, aspect=30)
-            bar.set_label("in-plane |B| [T]", fontsize=8)
+            bar.set_label("in-plane $|\\mathbf{B}|$ [T]", fontsize=8)
             bar.ax.tick_params(labelsize=7)
         axes[0].set_ylabel("$z$ [nm]")
         fig.tight_layout()
-    return fig
+    panels = "; ".join(f"N = {s.N:,} dipoles in a sphere of R = {s.radius * 1e9:.1f} nm" for s in sample_list)
+    return describe(fig, f"""{len(sample_list)} panels of field lines of B in the x-z plane through the centre
+        of a particle of randomly placed dipoles, the sphere drawn dashed, the lines coloured by the in-plane
+        |B| in tesla on a logarithmic scale; dipoles near the plane are red arrows, the others grey dots:
+        {panels}.""")
 
 
 def _circle(radius_nm):
@@ -70,13 +74,13 @@ def checks_figure(divergence, flux, fluctuation, law, *, aligned: bool = True) -
         a, b, c = fig.subplots(1, 3)
         point = [r for r in divergence if r["model"] == "point dipoles"]
         N = [r["N"] for r in point]
-        a.loglog(N, [r["h_q50"] for r in point], "o-", color=BLUE, label="median, step h")
-        a.loglog(N, [r["h2_q50"] for r in point], "s-", color=RED, label="median, step h/2")
-        a.loglog(N, [r["h_q99"] for r in point], "o:", color=BLUE, label="99th percentile, h")
-        a.loglog(N, [r["h2_q99"] for r in point], "s:", color=RED, label="99th percentile, h/2")
-        a.set_title("finite-difference div B, point by point")
-        a.set_xlabel("number of dipoles N")
-        a.set_ylabel("|div B| / sum of |dB_i/dx_i|")
+        a.loglog(N, [r["h_q50"] for r in point], "o-", color=BLUE, label="median, step $h$")
+        a.loglog(N, [r["h2_q50"] for r in point], "s-", color=RED, label="median, step $h/2$")
+        a.loglog(N, [r["h_q99"] for r in point], "o:", color=BLUE, label="99th percentile, $h$")
+        a.loglog(N, [r["h2_q99"] for r in point], "s:", color=RED, label="99th percentile, $h/2$")
+        a.set_title("finite-difference $\\nabla\\cdot\\mathbf{B}$, point by point")
+        a.set_xlabel("number of dipoles $N$")
+        a.set_ylabel("$|\\nabla\\cdot\\mathbf{B}|\\;/\\;\\sum_i|\\partial B_i/\\partial x_i|$")
         a.legend(fontsize=7, loc="upper center", bbox_to_anchor=(0.5, -0.2), ncol=2, frameon=False)
         floor = ROUND_OFF
         for model, color, marker in (("point dipoles", BLUE, "o"), ("charge pairs", RED, "s")):
@@ -91,19 +95,28 @@ def checks_figure(divergence, flux, fluctuation, law, *, aligned: bool = True) -
                fontsize=7, color=INK)
         b.set_ylim(floor / 100, 1e-6)
         b.set_title("net flux through closed spheres")
-        b.set_xlabel("number of dipoles N")
-        b.set_ylabel("|net flux| / flux of |B . n|")
+        b.set_xlabel("number of dipoles $N$")
+        b.set_ylabel("$|\\oint\\mathbf{B}\\cdot d\\mathbf{S}|\\;/\\;\\oint|\\mathbf{B}\\cdot\\hat{\\mathbf{n}}|\\,dS$")
         b.legend(fontsize=7, loc="upper center", bbox_to_anchor=(0.5, -0.2), ncol=2, frameon=False)
         Nf = np.asarray(fluctuation.N, dtype=float)
         y = np.asarray(fluctuation.relative if aligned else fluctuation.std_over_scale, dtype=float)
-        c.loglog(Nf, y, "o", color=BLUE, label="spread at the probe" + ("" if aligned else " / (mu0 n m)"))
+        c.loglog(Nf, y, "o", color=BLUE, label="spread at the probe" + ("" if aligned else " / $(\\mu_0 n m)$"))
         line = np.geomspace(Nf.min(), Nf.max(), 50)
         c.loglog(line, law["prefactor"] / np.sqrt(line), "--", color=GREY,
-                 label=f"{law['prefactor']:.3f} N^(-1/2) ({law['prefactor_source']})"
+                 label=f"${law['prefactor']:.3f}\\,N^{{-1/2}}$ ({law['prefactor_source']})"
                        + ("" if law["slope"] is None else f"; free fit slope {law['slope']:.3f}"))
         c.set_title("spread between configurations")
-        c.set_xlabel("number of dipoles N")
-        c.set_ylabel("relative spread of B_z at the probe")
+        c.set_xlabel("number of dipoles $N$")
+        c.set_ylabel("relative spread of $B_z$ at the probe")
         c.legend(fontsize=7, loc="upper center", bbox_to_anchor=(0.5, -0.2), frameon=False)
         fig.tight_layout()
-    return fig
+    worst_flux = max((max(r["relative_inside"], r["relative_outside"]) for r in flux), default=float("nan"))
+    median, halved = [r["h_q50"] for r in point], [r["h2_q50"] for r in point]
+    return describe(fig, f"""Three log-log panels against the number of dipoles N
+        ({', '.join(f'{int(n):,}' for n in Nf)}). Left: the finite-difference divergence of B point by point,
+        relative to the sum of the |∂B_i/∂x_i|: medians {min(median):.2g} to {max(median):.2g} at step h and
+        {min(halved):.2g} to {max(halved):.2g} at h/2, 99th percentiles up to {max(r['h_q99'] for r in point):.2g}.
+        Middle: the net flux through closed spheres relative to the flux of |B·n|, for point dipoles and charge
+        pairs: at most {worst_flux:.1g}, {'inside' if worst_flux <= floor else 'above'} the shaded round-off band
+        (values below {floor:.0e} are drawn at {floor / 10:.0e}). Right: the relative spread of B_z at the probe between random
+        configurations, from {y[0]:.2g} to {y[-1]:.2g}, along the dashed law {law['prefactor']:.3f}/√N.""")

@@ -20,7 +20,7 @@ import io
 import math
 from dataclasses import asdict, dataclass
 
-from ._format import num, tex
+from ._format import num
 from .flux import critical_radius
 from .materials import get_material
 from .meanfield import critical_radius_mean_field
@@ -46,7 +46,7 @@ class ExplorerState:
     def heading(self) -> str:
         """One line naming where B and n come from (matplotlib mathtext, for the chart)."""
         source = "custom: $B$" if self.material == "none" else f"{self.material}: $B = \\mu_0 M_s$"
-        return (f"{source} = {self.B_tesla:.4g} T, $n$ = ${tex(self.n_per_m3)}$ m$^{{-3}}$, "
+        return (f"{source} = {self.B_tesla:.4g} T, $n$ = {num(self.n_per_m3)} m$^{{-3}}$, "
                 f"$\\Phi_0$ = ${self.flux_quantum_convention}$")
 
     def text(self) -> str:
@@ -133,6 +133,16 @@ class Explorer:
         self.plot.show(s.B_tesla, s.N, s.n_per_m3, s.flux_quantum_convention,
                        s.flux_radius_nm, s.mean_field_radius_nm, heading=s.heading())
 
+    def describe(self) -> str:
+        """The chart in words, at the current values (its alt text)."""
+        s = self.state
+        where = "custom values" if s.material == "none" else f"the {s.material} preset"
+        return (f"Chart of Figure 2's two curves on log-log axes, at {where} (B = {s.B_tesla:.4g} T, "
+                f"N = {s.N:,}, n = {num(s.n_per_m3)} m⁻³, flux quantum {s.flux_quantum_convention}): the "
+                f"flux-quantum radius against B (blue, bottom axis) with the point r_c = {s.flux_radius_nm:.4g} nm, "
+                f"and the mean-field radius against N (red, top axis) with the point r_c = "
+                f"{s.mean_field_radius_nm:.4g} nm; open symbols mark the paper's printed values.")
+
     def png(self) -> bytes:
         """The figure as last drawn, as PNG bytes (encoded from the Agg buffer; no second draw)."""
         from PIL import Image
@@ -159,7 +169,8 @@ class ExplorerApp:
     whole numbers on a logarithmic scale), a convention toggle, readouts that show the values the
     radii are computed from, and the chart (a PNG rendered at twice the screen's pixel density).
 
-    Laid out for a 1280 x 720 projector: the controls in a 330 px column beside a 576 px chart.
+    Laid out for a 1280 x 720 projector: the controls in a 330 px column beside the chart, 576 px wide
+    where there is room and down to 380 px where there is not (JupyterLab with its file browser open).
     Displaying it shows the live controls in Jupyter and Voila; a stored notebook (papermill, nbval,
     a static page) shows the chart at the current values as a PNG, and :data:`STATIC_TEXT` as text.
     """
@@ -190,8 +201,11 @@ class ExplorerApp:
         self.material = w.Dropdown(options=[("none (custom B, n)", "none")] + [(m, m) for m in EXPLORER_MATERIALS[1:]],
                                    value=s.material, description="material", style=label,
                                    layout=w.Layout(width="300px"))
+        # beside the controls, shrinking from 576 px down to 380 px before it wraps below them: JupyterLab
+        # with its file browser open leaves about 520 px beside the controls at 1280 x 720
         self.image = w.Image(value=self.explorer.png(), format="png",
-                             layout=w.Layout(width=f"{EXPLORER_WIDTH_PX}px", max_width="100%", height="auto"))
+                             layout=w.Layout(flex="1 1 380px", width="auto", height="auto",
+                                             min_width="380px", max_width=f"{EXPLORER_WIDTH_PX}px"))
         self.radii = w.HTML(layout=w.Layout(width="320px"))
         # class names a page (or a browser test) can find each control by: nanoflux-B, nanoflux-B-readout, ...
         for name in ("B", "n", "N", "B_readout", "n_readout", "N_readout", "convention", "material", "image", "radii"):
@@ -249,5 +263,5 @@ class ExplorerApp:
     def _repr_mimebundle_(self, **kwargs):
         bundle = self.box._repr_mimebundle_(**kwargs) or {}
         bundle["image/png"] = self.explorer.png()  # what a reader of the stored notebook sees
-        bundle["text/plain"] = STATIC_TEXT
+        bundle["text/plain"] = f"{STATIC_TEXT}\n{self.explorer.describe()}"  # and the static chart's alt text
         return bundle

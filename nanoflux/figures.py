@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import weakref
 from pathlib import Path
 
 import matplotlib
@@ -123,16 +124,23 @@ def figure1(B_tesla=1.0, radii_over_critical=(2.5, 1.0, 0.6), convention="h/2e")
             ax.set_ylim(-limit, limit)
             ax.set_aspect("equal")
             ax.grid(False)
-            ax.set_xlabel("x [nm]")
+            ax.set_xlabel("$x$ [nm]")
             if idx == 0:
-                ax.set_ylabel("z [nm]  (magnetization along +z)")
+                ax.set_ylabel("$z$ [nm]  (magnetization along $+z$)")
             label = "abcdefghij"[idx] if idx < 10 else str(idx)
             lines = "flux line" if n_lines == 1 else "flux lines"
-            ax.set_title(f"({label}) r = {k:.3g} r_c = {R:.1f} nm\n"
-                         f"B\u03c0r\u00b2/\u03a6\u2080 = {q:.2f}: {n_lines:d} {lines}")
-        fig.suptitle(f"Figure 1 recomputed: B = {B_tesla:.3g} T, r_c = {r_c * 1e9:.2f} nm, \u03a6\u2080 = {convention}")
+            ax.set_title(f"({label}) $r$ = {k:.3g} $r_c$ = {R:.1f} nm\n"
+                         f"$B\\pi r^2/\\Phi_0$ = {q:.2f}: {n_lines:d} {lines}")
+        fig.suptitle(f"Figure 1 recomputed: $B$ = {B_tesla:.3g} T, $r_c$ = {r_c * 1e9:.2f} nm, "
+                     f"$\\Phi_0 = {convention}$")
         fig.tight_layout()
-    return fig
+    particles = "; ".join(
+        f"({'abcdefghij'[i] if i < 10 else i}) radius {k:.3g} r_c = {R:.1f} nm, Bπr²/Φ₀ = {q:.2f}, "
+        f"{n:d} flux line{'' if n == 1 else 's'}" for i, (R, k, n, q) in enumerate(zip(radii_nm, ratios, counts, quanta)))
+    return describe(fig, f"""Figure 1 recomputed at B = {B_tesla:.3g} T (flux quantum {convention}, r_c =
+        {r_c * 1e9:.2f} nm): {len(ratios)} spherical particles magnetized along +z, side by side on one nanometre
+        scale, with their aligned dipoles as grey arrows and one blue flux line per whole flux quantum:
+        {particles}.""")
 
 
 # -- Figure 2 -----------------------------------------------------------------------------------
@@ -142,7 +150,7 @@ def figure2(B_range_tesla=(0.01, 1.0), N_range=(1, 10000), n_per_m3=PAPER_DENSIT
     """Figure 2 recomputed: r_c(B) from Eq. 4 (blue, bottom axis) and r_c(N) from the mean field (red, top axis).
 
     Log-log axes, radii in nm. With ``show_paper`` the paper's printed values are marked
-    (25.7 nm at 1 T; Table I at 1e23 m^-3) where they fall inside the ranges.
+    (25.7 nm at 1 T; Table I at 1e23 m⁻³) where they fall inside the ranges.
     """
     B = np.geomspace(*B_range_tesla, 200)
     N = np.geomspace(*N_range, 200)
@@ -180,7 +188,13 @@ def figure2(B_range_tesla=(0.01, 1.0), N_range=(1, 10000), n_per_m3=PAPER_DENSIT
         ax.set_ylim(ymin / 1.25, ymax * 1.25)
         ax.set_title("Figure 2 recomputed", pad=8)
         fig.tight_layout(rect=(0, 0.13, 1, 1))
-    return fig
+    marked = " Open symbols mark the paper's printed values in range (25.7 nm at 1 T; Table I at 1e23 m⁻³)." \
+        if show_paper else ""
+    return describe(fig, f"""Figure 2 recomputed, a log-log chart of the critical radius in nm. Blue, against
+        the bottom axis (B from {B_range_tesla[0]:g} to {B_range_tesla[1]:g} T): the flux-quantum radius of
+        Eq. 4 ({convention}) falls as 1/√B from {rB[0]:.3g} to {rB[-1]:.3g} nm. Red, against the top axis
+        (N from {N_plot[0]:,.0f} to {N_plot[-1]:,.0f}): the mean-field radius at n = {num(n_per_m3)} m⁻³
+        rises as ∛N from {rN[0]:.3g} to {rN[-1]:.3g} nm.{marked}""")
 
 
 # -- the classroom explorer (notebook 07) ----------------------------------------------------------
@@ -231,7 +245,7 @@ class ExplorerPlot:
             self.mean_level = top.axhline(1.0, color=RED, lw=1, ls=":", zorder=1)
             self.mean_point, = top.plot([1.0], [1.0], "s", color=RED, ms=8, zorder=6, clip_on=False, label="your $N$")
             top.plot(list(PAPER_TABLE_ONE_NM), list(PAPER_TABLE_ONE_NM.values()), "s", mfc="white", mec=RED,
-                     mew=1.5, ms=7, zorder=5, label="printed: Table I ($n = 10^{23}$ m$^{-3}$)")
+                     mew=1.5, ms=7, zorder=5, label="printed: Table I ($n$ = 1e23 m$^{-3}$)")
             ax.set_xlim(*B_limits)
             top.set_xlim(*N_limits)
             ax.set_ylim(low * 1e9 / 2, high * 1e9 * 2)
@@ -247,6 +261,7 @@ class ExplorerPlot:
             fig.legend(h1 + h2, l1 + l2, loc="lower center", ncol=2, fontsize=8)
             self.readout = fig.text(0.5, 0.985, "", ha="center", va="top", fontsize=10)
             fig.subplots_adjust(left=0.13, right=0.96, top=0.77, bottom=0.27)
+            plain_log_labels(fig)  # the house tick notation (1e4, 0.01), as in every other figure
         self.figure, self.ax, self.top = fig, ax, top
         self.moving = (self.flux_level, self.mean_level, self.flux_curve, self.mean_curve,
                        self.flux_point, self.mean_point, self.readout)
@@ -298,11 +313,15 @@ def sha256(path) -> str:
 
 
 def tick_label(x: float) -> str:
-    """The house notation for a logarithmic axis's decades, the same in every figure: plain numbers from
-    0.001 to 1000 (0.01, 1, 100), powers of ten beyond (1e4, 1e-5)."""
+    """The house notation for a logarithmic axis's ticks, the same in every figure: plain numbers from
+    0.001 to 1000 (0.01, 1, 100), powers of ten beyond (1e4, 1e-5, and 2e-7 between decades)."""
     if x <= 0:
         return ""
-    return num(x, 6) if 1e-3 <= x < 1e4 else f"1e{int(round(np.log10(x)))}"
+    if 1e-3 <= x < 1e4:
+        return num(x, 6)
+    exponent = int(np.floor(np.log10(x) + 1e-9))
+    mantissa = round(x / 10.0 ** exponent, 6)
+    return f"{mantissa:g}e{exponent}" if mantissa != 1 else f"1e{exponent}"
 
 
 def plain_log_labels(fig: Figure) -> None:
@@ -353,23 +372,46 @@ def text_outside_canvas(fig: Figure, tolerance_px: float = 0.5) -> list[str]:
     return found
 
 
+_DESCRIPTIONS: "weakref.WeakKeyDictionary[Figure, str]" = weakref.WeakKeyDictionary()
+
+
+def describe(fig: Figure, text: str) -> Figure:
+    """Say in words what ``fig`` shows (its alt text: kept in the saved files' metadata, shown by
+    :func:`show_png` as the figure's plain-text form and by the reading site as the image's alt).
+    Whitespace is collapsed, so the text may be written over several source lines."""
+    _DESCRIPTIONS[fig] = " ".join(str(text).split())
+    return fig
+
+
+def description(fig: Figure) -> str | None:
+    """What :func:`describe` said ``fig`` shows, or None."""
+    return _DESCRIPTIONS.get(fig)
+
+
 def save_figure(fig: Figure, output_dir, stem: str, *, notebook: str, parameters: dict) -> dict:
     """Write ``stem``.png/.svg/.pdf into ``output_dir`` deterministically; return {file name: sha256}.
 
-    PNG has no Software key, SVG no Date and a fixed hash salt, PDF no CreationDate; each
-    carries :func:`provenance` (nanoflux version, notebook, parameters) in its metadata.
+    PNG has no Software key, SVG no Date and a fixed hash salt, PDF no CreationDate; each carries
+    the figure's :func:`description` (what it shows: PNG and SVG Description, PDF Subject; a figure
+    without one is refused) and :func:`provenance` (nanoflux version, notebook, parameters: PNG and
+    SVG Source, PDF Keywords) in its metadata.
     Logarithmic axes get the house tick labels first (:func:`plain_log_labels`), and a figure with any
     text outside its canvas is refused (ValueError naming the text): every saved figure is whole.
     """
     out = Path(output_dir)
     out.mkdir(parents=True, exist_ok=True)
+    alt = description(fig)
+    if not alt:
+        raise ValueError(f"figure {stem} does not say what it shows: describe it with "
+                         "nanoflux.figures.describe(fig, text) before saving (its alt text)")
     text = provenance(notebook, parameters)
     title = f"nanoflux {stem}"
     metadata = {
-        "png": {"Software": None, "Title": title, "Description": text},
-        "svg": {"Date": None, "Creator": f"nanoflux {__version__}", "Title": title, "Description": text},
+        "png": {"Software": None, "Title": title, "Description": alt, "Source": text},
+        "svg": {"Date": None, "Creator": f"nanoflux {__version__}", "Title": title, "Description": alt,
+                "Source": text},
         "pdf": {"CreationDate": None, "ModDate": None, "Creator": f"nanoflux {__version__}",
-                "Title": title, "Subject": text},
+                "Title": title, "Subject": alt, "Keywords": text},
     }
     plain_log_labels(fig)
     with style():
@@ -393,8 +435,37 @@ def renderer_versions() -> dict:
     return {"matplotlib": matplotlib.__version__, "freetype": ft2font.__freetype_version__}
 
 
-def show_png(path):
-    """Display a saved PNG in a notebook: the exact file written, without rendering the figure again."""
-    from IPython.display import Image
+class ShownFigure:
+    """A saved PNG for a notebook to display, with a description of what it shows: the picture in
+    Jupyter, the description as its plain-text form (what nbval compares, what a screen reader or a
+    terminal gets) and as the image's alt text on the reading site."""
 
-    return Image(filename=str(path))
+    def __init__(self, png: bytes, alt: str):
+        self.png, self.alt = png, alt
+
+    def _repr_mimebundle_(self, **kwargs):
+        import base64
+
+        return {"image/png": base64.b64encode(self.png).decode("ascii"), "text/plain": self.alt}
+
+    def __repr__(self) -> str:
+        return self.alt
+
+
+def show_png(path, alt: str | None = None) -> ShownFigure:
+    """Display a saved PNG in a notebook: the exact file written, without rendering the figure again,
+    described by ``alt`` (what it shows, in words), by default the description saved in the file."""
+    path = Path(path)
+    if alt is None:
+        alt = saved_description(path)
+    if not isinstance(alt, str) or not alt.strip():
+        raise ValueError(f"alt must describe what {path.name} shows in words; got {alt!r}")
+    return ShownFigure(path.read_bytes(), " ".join(alt.split()))
+
+
+def saved_description(png_path) -> str | None:
+    """The description :func:`save_figure` wrote into a PNG (its Description text chunk)."""
+    from PIL import Image
+
+    with Image.open(png_path) as image:
+        return image.text.get("Description")

@@ -60,11 +60,12 @@ class Run:
         self.written += [f for f in sorted(files) if f not in self.written]
         return files
 
-    def show(self, file_name: str):
-        """Display a PNG this run saved: the exact file written."""
+    def show(self, file_name: str, alt: str | None = None):
+        """Display a PNG this run saved, the exact file written, with what it shows in words (``alt``, by
+        default the description saved with it): its plain-text form, and its alt text on the site."""
         from .figures import show_png
 
-        return show_png(self.folder / file_name)
+        return show_png(self.folder / file_name, alt)
 
     def write_results(self, results) -> str:
         """Write ``<stem>.json`` (nanoflux version, parameters, results); say what was written where.

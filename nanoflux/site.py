@@ -49,6 +49,7 @@ import tokenize
 from dataclasses import dataclass
 from pathlib import Path
 
+from .figures import saved_description
 from .runner import BUILD_DIR, FIGURES_DIR, NOTEBOOKS_DIR, notebooks
 
 SITE_DIR = BUILD_DIR / "site"
@@ -67,17 +68,10 @@ SOURCE_DATE_EPOCH = "315532800"  # 1980-01-01, as reproducible-builds.org sugges
 FIGURES = (
     ("fig1.png", "03_figure1",
      "Figure 1 recomputed ({notebook}): particles larger than, at and below the flux-quantum critical "
-     r"radius at 1 T, each drawn with $\lfloor B\pi r^2/\Phi_0 \rfloor$ flux lines.",
-     "Three particles magnetized along +z at B = 1 T, drawn side by side on the same nanometre scale: "
-     "a sphere of radius 2.5 r_c (64.1 nm) threaded by 6 flux lines, one of radius r_c (25.7 nm) with a "
-     "single line, and one of 0.6 r_c (15.4 nm) with none."),
+     r"radius at 1 T, each drawn with $\lfloor B\pi r^2/\Phi_0 \rfloor$ flux lines."),
     ("fig2.png", "04_figure2",
      "Figure 2 recomputed ({notebook}): the flux-quantum radius against $B$ (Eq. 4, blue) and the "
-     "mean-field radius against $N$ (red) on one log-log chart, with the paper's printed values marked.",
-     "Log-log chart of the critical radius in nm. A blue line falls from about 257 nm at B = 0.01 T to "
-     "25.7 nm at 1 T (flux quantization, r_c proportional to B^-1/2, bottom axis); a red line rises from "
-     "13.4 nm at N = 1 to 288 nm at N = 10^4 (mean field at n = 1e23 m^-3, r_c proportional to N^1/3, "
-     "top axis). Open symbols mark the paper's printed values, which lie on the lines."),
+     "mean-field radius against $N$ (red) on one log-log chart, with the paper's printed values marked."),
 )
 
 #: The paper, as far as the text we have gives it (README, "The paper").
@@ -292,6 +286,19 @@ def one_line_maths(markdown: str) -> str:
     return "".join(out)
 
 
+def image_description(cell) -> str | None:
+    """What a cell's image shows, in words: the plain-text form displayed with it (nanoflux's figures
+    carry their description there), unless that is only a Python repr such as ``<Figure ...>``."""
+    for out in cell.get("outputs", []):
+        data = out.get("data") or {}
+        if any(mime.startswith("image/") for mime in data) and "text/plain" in data:
+            text = data["text/plain"]
+            text = " ".join(("".join(text) if isinstance(text, list) else text).split())
+            if text and not text.startswith("<"):
+                return text
+    return None
+
+
 def prepare_notebook(nb):
     """The copy Sphinx reads: no widget state or JavaScript outputs; every code input collapsed
     (MyST-NB's ``hide-input`` tag) except the cell tagged ``parameters``; formulas on one line
@@ -322,6 +329,9 @@ def prepare_notebook(nb):
                     continue
             outputs.append(out)
         cell.outputs = outputs
+        alt = image_description(cell)
+        if alt:  # MyST-NB's cell-level image option: the figure's words become its alt text
+            cell.metadata.setdefault("mystnb", {}).setdefault("image", {})["alt"] = alt
     return nb
 
 
@@ -534,8 +544,9 @@ def _escape(text: str) -> str:
     return re.sub(r"([!-/:-@\[-`{-~])", r"\\\1", text)
 
 
-def index_markdown(pages) -> str:
-    """The index page as MyST Markdown: the paper, the notebooks in order, the figures, the claims."""
+def index_markdown(pages, alts: dict) -> str:
+    """The index page as MyST Markdown: the paper, the notebooks in order, the figures (``alts``: each
+    one's alt text, by file name), the claims."""
     items = "\n".join(f"{i}. [{page.title_markdown}](notebooks/{page.stem}.ipynb)  \n"
                       f"   {page.description_markdown}" for i, page in enumerate(pages, start=1))
     stems = {page.stem for page in pages}
@@ -545,9 +556,9 @@ def index_markdown(pages) -> str:
         return f"[{label}](notebooks/{stem}.ipynb)" if stem in stems else label
 
     figures = "\n\n".join(
-        f"```{{figure}} figures/{name}\n:alt: {' '.join(alt.split())}\n:name: {name.split('.')[0]}\n\n"
+        f"```{{figure}} figures/{name}\n:alt: {' '.join(alts[name].split())}\n:name: {name.split('.')[0]}\n\n"
         f"{caption.replace('{notebook}', notebook(stem))}\n```"
-        for name, stem, caption, alt in FIGURES)
+        for name, stem, caption in FIGURES)
     toctree = "\n".join(f"notebooks/{page.stem}" for page in pages)
     return f"""# The critical size of a magnetic nanoparticle, recomputed
 
@@ -677,6 +688,10 @@ def build_site(out=None, notebooks_dir: Path = NOTEBOOKS_DIR, figures_dir: Path 
     missing = [str(p) for p in figure_files if not p.is_file()]
     if missing:
         raise SiteError(f"missing figure(s) {', '.join(missing)}: run `nanoflux reproduce` first")
+    alts = {p.name: saved_description(p) for p in figure_files}  # written by save_figure: what each shows
+    if not all(alts.values()):
+        raise SiteError(f"{', '.join(k for k, a in alts.items() if not a)} carries no description of what it "
+                        "shows: run `nanoflux reproduce` first")
     if out.exists() and (not out.is_dir() or (any(out.iterdir()) and not (out / MARKER).exists())):
         raise SiteError(f"{out} exists and is not a nanoflux site; choose another --out or remove it")
 
@@ -701,7 +716,7 @@ def build_site(out=None, notebooks_dir: Path = NOTEBOOKS_DIR, figures_dir: Path 
             nbformat.write(nb, str(source / "notebooks" / name))
         for path in figure_files:
             shutil.copyfile(path, source / "figures" / path.name)
-        (source / "index.md").write_text(index_markdown(pages), encoding="utf-8")
+        (source / "index.md").write_text(index_markdown(pages, alts), encoding="utf-8")
         html = work / "html"  # MyST-NB writes beside the output folder (jupyter_execute/): keep it in work
         found = _run_sphinx(source, html, work / "doctrees")
         if warnings is not None:  # name the stored notebooks, not their temporary copies

@@ -160,7 +160,10 @@ def test_widgets_drive_the_explorer_and_show_its_values():
     app.convention.value = "h/e"
     assert app.explorer.state.flux_quantum_convention == "h/e" and app.image.value != before
     bundle = app._repr_mimebundle_()
-    assert bundle["text/plain"] == explorer.STATIC_TEXT and runner.WIDGET_VIEW in bundle
+    assert bundle["text/plain"] == f"{explorer.STATIC_TEXT}\n{app.explorer.describe()}" and runner.WIDGET_VIEW in bundle
+    # the chart in words, at the values it shows: the alt text of the static chart
+    assert "flux quantum h/e" in bundle["text/plain"] and "N = 1,000" in bundle["text/plain"]
+    assert f"r_c = {app.explorer.state.flux_radius_nm:.4g} nm" in bundle["text/plain"]
     assert bundle["image/png"].startswith(b"\x89PNG")  # the static chart a stored notebook keeps
 
 
@@ -212,7 +215,7 @@ def test_stored_07_has_no_widget_state_and_shows_its_results():
     assert "widgets" not in nb.metadata
     outputs = [o for c in nb.cells if c.cell_type == "code" for o in c.outputs]
     assert not any(runner.WIDGET_VIEW in o.get("data", {}) for o in outputs)
-    assert any(o.get("data", {}).get("text/plain") == explorer.STATIC_TEXT for o in outputs)
+    assert any(o.get("data", {}).get("text/plain", "").startswith(explorer.STATIC_TEXT + "\n") for o in outputs)
     assert any("image/png" in o.get("data", {}) for o in outputs)
     text = "".join(o.get("text", "") + o.get("data", {}).get("text/plain", "") for o in outputs)
     assert "25.6556" in text and "13.3650" in text

@@ -80,6 +80,7 @@ def test_a_figure_with_text_outside_its_canvas_is_refused(tmp_path):
     fig = Figure(figsize=(2.0, 2.0))
     ax = fig.subplots()
     ax.set_title("a title that is much too long for a two-inch figure to hold")
+    figures.describe(fig, "Empty axes under a title too long for them.")
     assert "a title that is much too long for a two-inch figure to hold" in figures.text_outside_canvas(fig)
     with pytest.raises(ValueError, match="figure clipped has text outside its canvas"):
         figures.save_figure(fig, tmp_path, "clipped", notebook="test", parameters={})
@@ -102,3 +103,28 @@ def test_every_saved_figure_keeps_its_text_on_the_canvas(regenerated):
                                          (1e4, "1e4"), (1e6, "1e6"), (1e-4, "1e-4")])
 def test_one_tick_notation(value, text):
     assert figures.tick_label(value) == text
+
+
+def test_a_figure_says_what_it_shows_or_is_not_saved(tmp_path):
+    from matplotlib.figure import Figure
+
+    fig = Figure()
+    fig.subplots().plot([1, 2], [1, 4])
+    with pytest.raises(ValueError, match="does not say what it shows"):
+        figures.save_figure(fig, tmp_path, "bare", notebook="nb", parameters={})
+    assert not list(tmp_path.iterdir())
+    figures.describe(fig, "A rising   line\n from (1, 1) to (2, 4).")
+    figures.save_figure(fig, tmp_path, "described", notebook="nb", parameters={"x": 1})
+    # witness: the PNG's own Description chunk, read back by Pillow; PDF Subject, SVG dc:description
+    assert figures.saved_description(tmp_path / "described.png") == "A rising line from (1, 1) to (2, 4)."
+    assert "A rising line from (1, 1) to (2, 4)." in (tmp_path / "described.svg").read_text()
+    shown = figures.show_png(tmp_path / "described.png")
+    assert repr(shown) == "A rising line from (1, 1) to (2, 4)."
+    assert shown._repr_mimebundle_()["text/plain"] == repr(shown)
+
+
+def test_descriptions_follow_the_data():
+    one = figures.description(figures.figure1(1.0, [2.5, 1.0, 0.6]))
+    assert "(a) radius 2.5 r_c = 64.1 nm" in one and "6 flux lines" in one and "0 flux lines" in one
+    other = figures.description(figures.figure1(0.5, [1.5]))
+    assert "B = 0.5 T" in other and "r_c = 36.28 nm" in other and "2 flux lines" in other

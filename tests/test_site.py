@@ -19,6 +19,7 @@ from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_outp
 from nanoflux import runner, site
 from nanoflux.claims import CLAIMS, check_claims
 from nanoflux.cli import main
+from nanoflux.figures import saved_description
 
 #: Hosts of public CDNs: none may appear anywhere in the site.
 CDN_HOSTS = ("cdn.jsdelivr.net", "cdnjs.cloudflare.com", "unpkg.com", "fonts.googleapis.com", "fonts.gstatic.com",
@@ -96,9 +97,11 @@ def test_index_has_the_paper_the_notebooks_in_order_the_figures(built):
     assert re.search(r"make</span>\s*<span class=\"pre\">classroom", index[:index.index("For teachers")])
     figures = re.findall(r'<figure[^>]*>.*?</figure>', index, re.S)
     assert len(figures) == 2
-    for figure, (name, _, _, alt) in zip(figures, site.FIGURES):
+    for figure, (name, _, _) in zip(figures, site.FIGURES):
         assert f'src="_images/{name}"' in figure
-        assert html.unescape(re.search(r'alt="([^"]*)"', figure).group(1)) == alt  # alt text: what it shows
+        # witness: the description save_figure wrote into the committed PNG
+        alt = saved_description(runner.FIGURES_DIR / name)
+        assert alt and html.unescape(re.search(r'alt="([^"]*)"', figure).group(1)) == alt  # what it shows
         assert "<figcaption>" in figure and f"Figure {name[3]} recomputed" in figure
 
 
@@ -439,3 +442,12 @@ def test_cli_site(tmp_path, capsys):
     assert main(["site", "--out", str(tmp_path / "plain")]) == 2
     err = capsys.readouterr().err
     assert err.startswith("nanoflux site: error:") and len(err.strip().splitlines()) == 1
+
+
+def test_every_image_on_a_page_says_what_it_shows(built):
+    out, _, _, _ = built
+    # witness: each notebook page's <img> tags, with the description its notebook displayed the figure with
+    for page in sorted((out / "notebooks").glob("*.html")):
+        for tag in re.findall(r"<img [^>]*>", text_of(page)):
+            alt = html.unescape(re.search(r'alt="([^"]*)"', tag).group(1))
+            assert len(alt.split()) >= 8 and not alt.endswith((".png", ".svg")), (page.name, alt[:80])
