@@ -4,6 +4,7 @@ The app is started as a teacher starts it, from the command line, in a folder ou
 headless Chromium (tests/chromium.py) reaches nothing but 127.0.0.1. The tests move the B slider with
 the keyboard, pick a material, answer an exercise, and check what the page shows against the module.
 """
+import hashlib
 import math
 import os
 import socket
@@ -20,6 +21,7 @@ from nanoflux._format import num
 from nanoflux.materials import get_material
 
 REPO = Path(__file__).resolve().parent.parent
+PRESSES = 3
 
 #: What the page shows, read in one go: readouts, radii, material, chart, layout and typeset maths.
 STATE = r"""
@@ -48,17 +50,17 @@ def _free_port() -> int:
 
 
 def _repository_files() -> dict:
-    """Every file of the clone with its size and modification time, but for the folders that tests
-    running at the same time may write to (build/, .venv/, .git/, __pycache__/, a run's hidden
-    publishing area), which Voila has no reason to touch."""
-    skip = {".git", ".venv", "build", "__pycache__", ".pytest_cache"}
+    """Every file of the clone with a hash of its bytes, but for the folders that tests running at the
+    same time may write to (build/, .venv/, .git/, __pycache__/, JupyterLab's checkpoints, a run's
+    hidden publishing area), which Voila has no reason to touch. By content: the JupyterLab test saves
+    stored notebooks with unchanged bytes at the same time."""
+    skip = {".git", ".venv", "build", "__pycache__", ".pytest_cache", ".ipynb_checkpoints"}
     files = {}
     for folder, dirs, names in os.walk(REPO):
         dirs[:] = [d for d in dirs if d not in skip and ".nanoflux-publish-" not in d]
         for name in names:
             path = Path(folder, name)
-            stat = path.lstat()
-            files[str(path.relative_to(REPO))] = (stat.st_size, stat.st_mtime_ns)
+            files[str(path.relative_to(REPO))] = hashlib.sha256(path.read_bytes()).hexdigest()
     return files
 
 
@@ -151,13 +153,16 @@ def test_b_slider_by_keyboard_moves_readout_radius_and_chart(page):
     from selenium.webdriver.common.keys import Keys
 
     before = state(page)
+    start = float(before["B"].split()[0])
     handle = page.find_element(By.CSS_SELECTOR, ".nanoflux-B .noUi-handle")
-    for _ in range(3):
+    for _ in range(PRESSES):
         handle.send_keys(Keys.ARROW_RIGHT)
-    after = wait_for(page, lambda s: s["B"] != before["B"] and s["chart"] != before["chart"] and s["chart_loaded"]
-                     and s["radii"] != before["radii"])
+    # every press has arrived: the slider steps 0.01 in log10(B), so three presses make 10^0.03 times B
+    target = f"{start * 10 ** (PRESSES * 0.01):.4g}"
+    after = wait_for(page, lambda s: s["B"].split()[0] == target and s["chart"] != before["chart"]
+                     and s["chart_loaded"] and s["radii"] != before["radii"], timeout=60)
     B = float(after["B"].split()[0])
-    assert B > float(before["B"].split()[0])
+    assert B > start
     flux_nm, mean_nm = radii_nm(after["radii"])
     # the module at the field the readout shows: B is shown to 4 figures, so r_c is known to the
     # rounding of both (e.g. B = 1.023 T is 1.0225 to 1.0235 T, r_c 25.36 to 25.37 nm)
@@ -174,7 +179,7 @@ def test_picking_iron_sets_its_field_and_density(page):
     before = state(page)
     Select(page.find_element(By.CSS_SELECTOR, ".nanoflux-material select")).select_by_visible_text("Fe")
     after = wait_for(page, lambda s: s["material"] == "Fe" and s["chart"] != before["chart"] and s["chart_loaded"]
-                     and "Fe" in s["radii"])
+                     and "Fe" in s["radii"], timeout=60)
     fe = get_material("Fe")
     assert after["B"].split()[0] == f"{fe.mu0Ms_tesla:.4g}" == "2.145"
     assert after["n"].split()[0] == num(fe.n_per_m3) == "8.491e28"
