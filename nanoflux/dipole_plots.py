@@ -50,7 +50,7 @@ def field_lines_figure(sample_list, *, extent=2.0, resolution=81) -> Figure:
             ax.set_xlabel("$x$ [nm]")
             bar = fig.colorbar(lines.lines, ax=ax, orientation="horizontal", pad=0.2, fraction=0.05, aspect=30)
             bar.set_label("in-plane $|\\mathbf{B}|$ [T]", fontsize=8)
-            bar.ax.tick_params(labelsize=7)
+            bar.ax.tick_params(which="both", labelsize=7)
         axes[0].set_ylabel("$z$ [nm]")
         fig.tight_layout()
     panels = "; ".join(f"N = {s.N:,} dipoles in a sphere of R = {s.radius * 1e9:.1f} nm" for s in sample_list)
