@@ -16,6 +16,8 @@ from pathlib import Path
 import pytest
 
 from chromium import chromium, leaving, requests_made
+import explorer_page
+from explorer_page import radii_nm, shown
 from nanoflux import flux, meanfield
 from nanoflux._format import num
 from nanoflux.materials import get_material
@@ -108,27 +110,8 @@ def state(driver) -> dict:
 
 
 def wait_for(driver, condition, timeout=20) -> dict:
-    """Poll the page's state until ``condition(state)`` holds; fail with the last state otherwise."""
-    deadline = time.monotonic() + timeout
-    while True:
-        s = state(driver)
-        if condition(s):
-            return s
-        if time.monotonic() > deadline:
-            pytest.fail(f"the page did not reach the expected state in {timeout} s; it shows {s}")
-        time.sleep(0.05)
-
-
-def radii_nm(text: str) -> tuple[float, float]:
-    """The flux-quantum and the mean-field radius the page states, in nm."""
-    flux_line, mean_line = (line for line in text.splitlines() if "r" in line and "nm" in line)
-    value = lambda line: float(line.rsplit("=", 1)[1].replace("nm", "").strip())
-    return value(flux_line), value(mean_line)
-
-
-def shown(value: float) -> float:
-    """``value`` at the page's precision (4 significant figures)."""
-    return float(f"{value:.4g}")
+    """Poll the page's state until ``condition(state)`` holds (tests/explorer_page.py)."""
+    return explorer_page.wait_for(lambda: state(driver), condition, timeout, "the page")
 
 
 def test_loads_offline_fits_the_projector_and_typesets(app, page):

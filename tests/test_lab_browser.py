@@ -24,6 +24,8 @@ from pathlib import Path
 import pytest
 
 from chromium import chromium, leaving, requests_made
+import explorer_page
+from explorer_page import radii_nm, shown
 from nanoflux import flux, meanfield
 from nanoflux._format import num
 from nanoflux.materials import get_material
@@ -195,28 +197,8 @@ def state(driver) -> dict | None:
 
 
 def wait_for(driver, condition, timeout=30) -> dict:
-    """Poll the explorer's state until ``condition(state)`` holds; fail with the last state otherwise."""
-    deadline = time.monotonic() + timeout
-    while True:
-        s = state(driver)
-        if condition(s):
-            return s
-        if time.monotonic() > deadline:
-            pytest.fail(f"the explorer did not reach the expected state in {timeout} s; it shows {s}")
-        time.sleep(0.05)
-
-
-def radii_nm(text: str) -> tuple[float, float]:
-    """The flux-quantum (Eq. 4) and the mean-field (Table I) radius the explorer states, in nm."""
-    flux_nm = re.search(r"Eq\. 4:\s*r\s*c\s*=\s*(\S+)\s*nm", text)
-    mean_nm = re.search(r"Table I:\s*r\s*c\s*=\s*(\S+)\s*nm", text)
-    assert flux_nm and mean_nm, text
-    return float(flux_nm.group(1)), float(mean_nm.group(1))
-
-
-def shown(value: float) -> float:
-    """``value`` at the explorer's precision (4 significant figures)."""
-    return float(f"{value:.4g}")
+    """Poll the page's state until ``condition(state)`` holds (tests/explorer_page.py)."""
+    return explorer_page.wait_for(lambda: state(driver), condition, timeout, "the explorer")
 
 
 @pytest.fixture(scope="module")
