@@ -97,8 +97,8 @@ def check_folder(value, name: str = "output_dir") -> Path:
                          f"encoding is {sys.getfilesystemencoding()}; choose a name in plain ASCII") from None
     path = Path(text).expanduser().resolve()
     if path == ROOT or any(_within(path, folder) for folder in PROTECTED):
-        raise ValueError(f"{name} must not be the repository, notebooks/, figures/ or a folder inside them "
-                         f"(the canonical results and the stored notebooks); got {text!r}")
+        raise ValueError(f"{name} must not be the repository, notebooks/, figures/, nanoflux/, .git/ or a folder "
+                         f"inside them (the canonical results, the stored notebooks, the code); got {text!r}")
     if path.exists() and not path.is_dir():
         raise ValueError(f"{name} {text!r} is a file, not a folder")
     existing = next(p for p in (path, *path.parents) if p.exists())

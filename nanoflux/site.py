@@ -50,6 +50,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .figures import saved_description
+from .outputs import check_folder
 from .runner import BUILD_DIR, FIGURES_DIR, NOTEBOOKS_DIR, notebooks
 
 SITE_DIR = BUILD_DIR / "site"
@@ -680,7 +681,13 @@ def build_site(out=None, notebooks_dir: Path = NOTEBOOKS_DIR, figures_dir: Path 
     """
     import nbformat
 
-    out = Path(out) if out is not None else SITE_DIR
+    if out is None:
+        out = SITE_DIR
+    else:  # the rule results follow: never the repository, notebooks/, figures/, nanoflux/ or inside them
+        try:
+            out = check_folder(out, "--out")
+        except (TypeError, ValueError) as exc:
+            raise SiteError(str(exc)) from None
     paths = notebooks(Path(notebooks_dir))
     if not paths:
         raise SiteError(f"no numbered notebooks (NN_name.ipynb) in {notebooks_dir}")
@@ -706,8 +713,11 @@ def build_site(out=None, notebooks_dir: Path = NOTEBOOKS_DIR, figures_dir: Path 
         prepared.append((path.name, prepare_notebook(nb)))
     mathjax_source()  # refuse early when MathJax is missing
 
-    out.parent.mkdir(parents=True, exist_ok=True)
-    work = Path(tempfile.mkdtemp(prefix=".site-", dir=out.parent))
+    try:
+        out.parent.mkdir(parents=True, exist_ok=True)
+        work = Path(tempfile.mkdtemp(prefix=".site-", dir=out.parent))
+    except OSError as exc:
+        raise SiteError(f"cannot write a site to {out}: {(exc.strerror or str(exc)).lower()}") from None
     try:
         source = work / "src"
         (source / "notebooks").mkdir(parents=True)

@@ -451,3 +451,18 @@ def test_every_image_on_a_page_says_what_it_shows(built):
         for tag in re.findall(r"<img [^>]*>", text_of(page)):
             alt = html.unescape(re.search(r'alt="([^"]*)"', tag).group(1))
             assert len(alt.split()) >= 8 and not alt.endswith((".png", ".svg")), (page.name, alt[:80])
+
+
+@pytest.mark.parametrize("where, words", [
+    ("nanoflux/x", "must not be the repository, notebooks/, figures/, nanoflux/"),
+    ("notebooks", "must not be the repository"),
+    (".", "must not be the repository"),
+    ("/proc/self/x", "cannot write a site to /proc/"),
+])
+def test_site_out_follows_the_output_rule(capsys, where, words):
+    # witness: the exit status, the one stderr line, and the package folder's listing afterwards
+    before = sorted(p.name for p in (runner.NOTEBOOKS_DIR.parent / "nanoflux").iterdir())
+    assert main(["site", "--out", where]) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and words in err[0], err
+    assert sorted(p.name for p in (runner.NOTEBOOKS_DIR.parent / "nanoflux").iterdir()) == before
