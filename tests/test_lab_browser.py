@@ -236,6 +236,8 @@ def test_explorer_runs_in_jupyterlab_with_one_live_chart(explorer):
     assert s["chart"].startswith(("blob:", "data:image/png")), s["chart"][:40]
     assert severe(driver) == []
     assert leaving(requests_made(driver)) == []
+    # the environment's JupyterLab settings (jupyter-config/): no news question over the projected page
+    assert "Jupyter news" not in driver.execute_script("return document.body.innerText")
 
 
 def test_controls_and_chart_are_on_the_projector_together(explorer):
