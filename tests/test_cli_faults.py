@@ -24,8 +24,8 @@ def test_head_reads_the_first_line_without_a_traceback():
 
 
 @pytest.mark.parametrize("make_out, words", [
-    (lambda tmp: tmp / "a-file", "exists and is not a nanoflux site"),
-    (lambda tmp: tmp / "a-file" / "sub", "file exists"),
+    (lambda tmp: tmp / "a-file", "is a file, not a folder"),
+    (lambda tmp: tmp / "a-file" / "sub", "which is a file, not a folder"),
 ])
 def test_site_into_a_file_is_one_line(tmp_path, make_out, words):
     (tmp_path / "a-file").write_text("x")
