@@ -16,11 +16,14 @@ Measured on an idle 2-core machine: about 1 ms; with six busy processes on the t
 """
 import os
 import queue
+import shutil
 import signal
 import subprocess
 import sys
+import tempfile
 import threading
 import time
+from pathlib import Path
 
 import pytest
 
@@ -108,7 +111,7 @@ def test_ctrl_c_stops_a_long_call_within_half_a_second(setup, threads):
     assert exited - IDLE_S < EXIT_LIMIT_S, f"the process ended {exited - IDLE_S:.3f} s after the stop"
 
 
-def test_interrupt_kernel_stops_a_long_threaded_call_within_half_a_second(tmp_path, monkeypatch):
+def test_interrupt_kernel_stops_a_long_threaded_call_within_half_a_second(tmp_path, monkeypatch, request):
     jupyter_client = pytest.importorskip("jupyter_client")
     pytest.importorskip("ipykernel")
     # IPython and Jupyter write only into tmp_path, never into the user's home: here too, not only
@@ -116,7 +119,12 @@ def test_interrupt_kernel_stops_a_long_threaded_call_within_half_a_second(tmp_pa
     monkeypatch.setenv("IPYTHONDIR", str(tmp_path / "ipython"))
     monkeypatch.setenv("JUPYTER_RUNTIME_DIR", str(tmp_path / "runtime"))
     env = {**os.environ, "MPLBACKEND": "Agg"}
-    km = jupyter_client.KernelManager(kernel_name="python3", connection_file=str(tmp_path / "kernel.json"))
+    # IPC sockets in a short folder (a socket path holds at most 107 bytes): TCP ports picked before the
+    # kernel binds them can be taken meanwhile by the other tests' kernels ("Address already in use")
+    sockets = Path(tempfile.mkdtemp(prefix="nf-"))
+    request.addfinalizer(lambda: shutil.rmtree(sockets, ignore_errors=True))
+    km = jupyter_client.KernelManager(kernel_name="python3", connection_file=str(sockets / "kernel.json"),
+                                      transport="ipc")
     km.start_kernel(env=env, extra_arguments=["--HistoryManager.enabled=False"])
     kc = km.client()
     kc.start_channels()
