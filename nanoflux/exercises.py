@@ -98,7 +98,7 @@ EXERCISES = MappingProxyType({e.key: e for e in (
     ),
     Exercise(
         "ex3",
-        "Iron has about $n = 8.491 \\times 10^{28}$ atoms per $\\mathrm{m^3}$ (`nanoflux.MATERIALS['Fe']`). "
+        "Iron has about $n = 8.491 \\times 10^{28}$ atoms per $\\mathrm{m^3}$. "
         "What is the mean-field radius of a sphere holding one atom ($N = 1$)?",
         "nm", lambda: critical_radius_mean_field(1, material="Fe") * 1e9, 0.01,
         "use $r_c = (3N/4\\pi n)^{1/3}$ with $n$ in $\\mathrm{m^{-3}}$, then convert metres to nm. Compare with "
