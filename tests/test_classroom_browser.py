@@ -18,9 +18,7 @@ import pytest
 from chromium import chromium, leaving, requests_made
 import explorer_page
 from explorer_page import radii_nm, shown
-from nanoflux import flux, meanfield
-from nanoflux._format import num
-from nanoflux.materials import get_material
+from nanoflux import flux
 
 REPO = Path(__file__).resolve().parent.parent
 PRESSES = 3
@@ -163,13 +161,7 @@ def test_picking_iron_sets_its_field_and_density(page):
     Select(page.find_element(By.CSS_SELECTOR, ".nanoflux-material select")).select_by_visible_text("Fe")
     after = wait_for(page, lambda s: s["material"] == "Fe" and s["chart"] != before["chart"] and s["chart_loaded"]
                      and "Fe" in s["radii"], timeout=60)
-    fe = get_material("Fe")
-    assert after["B"].split()[0] == f"{fe.mu0Ms_tesla:.4g}" == "2.145"
-    assert after["n"].split()[0] == num(fe.n_per_m3) == "8.491e28"
-    N = int(after["N"].split()[0].replace(",", ""))
-    flux_nm, mean_nm = radii_nm(after["radii"])
-    assert flux_nm == shown(flux.critical_radius(fe.mu0Ms_tesla) * 1e9)
-    assert mean_nm == shown(meanfield.critical_radius_mean_field(N, fe.n_per_m3) * 1e9)
+    explorer_page.assert_shows_iron(after)
 
 
 @pytest.mark.parametrize("typed, verdict", [

@@ -27,8 +27,6 @@ from chromium import chromium, leaving, requests_made
 import explorer_page
 from explorer_page import radii_nm, shown
 from nanoflux import flux, meanfield
-from nanoflux._format import num
-from nanoflux.materials import get_material
 
 REPO = Path(__file__).resolve().parent.parent
 NOTEBOOKS = REPO / "notebooks"
@@ -297,13 +295,7 @@ def test_picking_iron_sets_its_field_and_density(explorer):
     Select(driver.find_element(By.CSS_SELECTOR, ".nanoflux-material select")).select_by_visible_text("Fe")
     after = wait_for(driver, lambda s: s["material"] == "Fe" and s["chart"] != before["chart"] and s["chart_loaded"]
                      and "Fe preset" in s["radii"] and s["B"] != before["B"])
-    fe = get_material("Fe")
-    assert after["B"].split()[0] == f"{fe.mu0Ms_tesla:.4g}" == "2.145"
-    assert after["n"].split()[0] == num(fe.n_per_m3) == "8.491e28"
-    N = int(after["N"].split()[0].replace(",", ""))
-    flux_nm, mean_nm = radii_nm(after["radii"])
-    assert flux_nm == shown(flux.critical_radius(fe.mu0Ms_tesla) * 1e9)
-    assert mean_nm == shown(meanfield.critical_radius_mean_field(N, fe.n_per_m3) * 1e9)
+    explorer_page.assert_shows_iron(after)
     assert after["charts"] == 1
     assert severe(driver) == []
     assert leaving(requests_made(driver)) == []
