@@ -140,8 +140,11 @@ def test_b_slider_by_keyboard_moves_readout_radius_and_chart(page):
         handle.send_keys(Keys.ARROW_RIGHT)
     # every press has arrived: the slider steps 0.01 in log10(B), so three presses make 10^0.03 times B
     target = f"{start * 10 ** (PRESSES * 0.01):.4g}"
+    # each widget's update arrives on its own: wait for the radius of the last press, not just any change
+    # (a wrong radius never arrives, and the wait fails showing the page)
+    expected_nm = shown(flux.critical_radius(start * 10 ** (PRESSES * 0.01)) * 1e9)
     after = wait_for(page, lambda s: s["B"].split()[0] == target and s["chart"] != before["chart"]
-                     and s["chart_loaded"] and s["radii"] != before["radii"], timeout=60)
+                     and s["chart_loaded"] and radii_nm(s["radii"])[0] == expected_nm, timeout=60)
     B = float(after["B"].split()[0])
     assert B > start
     flux_nm, mean_nm = radii_nm(after["radii"])
