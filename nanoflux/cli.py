@@ -115,24 +115,24 @@ def _cmd_classroom(args) -> int:
         return USAGE_ERROR
 
 
-def _port(text: str) -> int:
+def _whole_number(text: str, low: int = 1, high: int | None = None) -> int:
+    """A command-line whole number from ``low`` to ``high`` (no upper bound when None)."""
     try:
         value = int(text)
     except ValueError:
         raise argparse.ArgumentTypeError(f"not a whole number: {text!r}") from None
-    if not 1 <= value <= 65535:
-        raise argparse.ArgumentTypeError(f"must be from 1 to 65535; got {value}")
+    if value < low or (high is not None and value > high):
+        allowed = f"at least {low}" if high is None else f"from {low} to {high}"
+        raise argparse.ArgumentTypeError(f"must be {allowed}; got {value}")
     return value
+
+
+def _port(text: str) -> int:
+    return _whole_number(text, 1, 65535)
 
 
 def _positive_int(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"not a whole number: {text!r}") from None
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"must be at least 1; got {value}")
-    return value
+    return _whole_number(text)
 
 
 def build_parser() -> argparse.ArgumentParser:
