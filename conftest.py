@@ -2,7 +2,7 @@
 
 Executing the stored notebooks must never write into the committed figures/: every
 notebook kernel of the session writes into a temporary stage instead of its destination
-(nanoflux.outputs.STAGE_ENV, the mechanism nanoflux reproduce stages its runs with).
+(nanoflux.running.outputs.STAGE_ENV, the mechanism nanoflux reproduce stages its runs with).
 
 Tests write only into the clone and temporary folders, never into the user's home: the
 places Jupyter, IPython, matplotlib and the browser tools would write to there are sent to a
@@ -17,8 +17,8 @@ from pathlib import Path
 
 os.environ.setdefault("MPLBACKEND", "Agg")
 # nbval's kernels compute with the NumPy settings of nanoflux reproduce's kernels, so that both give the
-# same bits (nanoflux.runner.KERNEL_ENV; set before any kernel or worker starts)
-from nanoflux.runner import KERNEL_ENV  # noqa: E402
+# same bits (nanoflux.kernels.KERNEL_ENV; set before any kernel or worker starts)
+from nanoflux.running.kernels import KERNEL_ENV  # noqa: E402
 
 os.environ.update(KERNEL_ENV)
 

@@ -43,7 +43,7 @@ def main(argv=None) -> int:
     parser.add_argument("--updates", type=int, default=50, help="number of timed updates (default 50)")
     args = parser.parse_args(argv)
 
-    from nanoflux.explorer import Explorer
+    from nanoflux.classroom.explorer import Explorer
 
     start = time.perf_counter()
     explorer = Explorer()

@@ -4,7 +4,7 @@ Times, on this machine, with the interpreter that runs this script:
   1. `nanoflux reproduce --jobs 1`       every notebook in turn, in one reused kernel;
   2. `nanoflux reproduce --jobs <cores>` several kernels at once;
   3. the notebooks' own code cells run one after another in one plain Python process, with the
-     kernels' NumPy settings (nanoflux.runner.KERNEL_ENV), so that both compute the same bits;
+     kernels' NumPy settings (nanoflux.kernels.KERNEL_ENV), so that both compute the same bits;
 then the breakdown of run 2 (kernel start, imports, the cells that draw and save figures, the
 heaviest cells), read from papermill's per-cell timings in the executed copies, and, with
 --tests, the whole test command. Each reproduce run writes into a temporary --out folder.
@@ -27,7 +27,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-from nanoflux.runner import KERNEL_ENV  # noqa: E402
+from nanoflux.running.kernels import KERNEL_ENV  # noqa: E402
 
 
 def timed(cmd: list[str], repeat: int, keep: Path | None = None) -> float:
@@ -49,9 +49,9 @@ def timed(cmd: list[str], repeat: int, keep: Path | None = None) -> float:
 PLAIN = r'''
 import contextlib, io, json, sys, tempfile
 from pathlib import Path
-from nanoflux import runner
+from nanoflux.running import kernels, outputs, parameters, plan, runner, stored
 out = tempfile.mkdtemp()
-for path in runner.notebooks():
+for path in stored.stored_notebooks():
     cells = json.loads(path.read_text())["cells"]
     namespace = {"__name__": "__main__"}
     for cell in cells:

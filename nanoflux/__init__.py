@@ -13,21 +13,33 @@ Figure 1, floor(B pi r^2 / Phi0)       :func:`flux_quanta`, :func:`whole_flux_qu
 mean field, r_c = (3N/(4 pi n))^(1/3)  :func:`critical_radius_mean_field` (``nanoflux/meanfield.py``)
 sphere volume, (4/3) pi r^3 n          :func:`dipoles_in_sphere`
 Table I                                :func:`table_one`
-printed numbers                        :data:`CLAIMS`, :func:`check_claims` (``nanoflux/claims.py``)
+printed numbers                        ``nanoflux/paper.py``; :data:`CLAIMS`, :func:`check_claims`
+                                       (``nanoflux/claims.py``)
+constants (h, e, mu0, mu_B, k_B)       ``nanoflux/constants.py``
 material presets                       :data:`MATERIALS` (``nanoflux/materials.py``)
 dipole formula + superposition         :func:`dipole_field` (``nanoflux/dipoles.py``)
 div B, closed-surface flux, 1/sqrt(N)  :func:`divergence_residual`, :func:`net_flux_through_sphere`,
                                        :func:`field_fluctuation` (``nanoflux/dipole_checks.py``)
+current loop against charge pair       ``nanoflux/dipole_models.py``
+crystals, atoms to continuum           ``nanoflux/lattice.py``, ``nanoflux/continuum.py``
 =====================================  ===========================================
 
-Around them: ``figures`` (Figures 1-2 and the deterministic save), ``assumptions`` and
-``assumption_plots`` (notebook 06), ``dipole_study`` and ``dipole_plots`` (notebook 05),
-``explorer`` and ``exercises`` (notebook 07), ``parameters`` (each notebook's validator),
-``runner`` (``nanoflux reproduce``), ``site`` (``nanoflux site``), ``cli``.
+Around them: ``validate`` (every input check) and ``formatting`` (every number written), ``report`` and
+``tables`` (tables of results), and four subpackages: ``studies`` (what notebooks 05, 06 and 08 compute),
+``plots`` (every figure, in one house style), ``running`` (the notebooks' parameters, the output rule and
+``nanoflux reproduce``), ``site`` (``nanoflux site``) and ``classroom`` (``nanoflux classroom``); ``cli``
+is the command line.
 
 ``import nanoflux`` imports numpy only; plotting and the notebook runner load on demand.
 """
-from .claims import (
+import importlib
+import importlib.abc
+import importlib.util
+import sys
+
+__version__ = "0.1.0"
+
+from nanoflux.claims import (  # noqa: E402
     CLAIMS,
     Claim,
     ClaimResult,
@@ -36,8 +48,14 @@ from .claims import (
     mean_field_exponent,
     power_law_exponent,
 )
-from .constants import ELEMENTARY_CHARGE, PLANCK, VACUUM_PERMEABILITY
-from .dipole_checks import (
+from nanoflux.constants import (  # noqa: E402
+    BOHR_MAGNETON,
+    BOLTZMANN,
+    ELEMENTARY_CHARGE,
+    PLANCK,
+    VACUUM_PERMEABILITY,
+)
+from nanoflux.dipole_checks import (  # noqa: E402
     DivergenceResidual,
     FieldFluctuation,
     GridField,
@@ -48,8 +66,8 @@ from .dipole_checks import (
     grid_divergence,
     net_flux_through_sphere,
 )
-from .dipoles import BOHR_MAGNETON, COINCIDENCE_RTOL, dipole_field, sample_dipoles, sample_radius
-from .flux import (
+from nanoflux.dipoles import COINCIDENCE_RTOL, dipole_field, sample_dipoles, sample_radius  # noqa: E402
+from nanoflux.flux import (  # noqa: E402
     CONVENTIONS,
     critical_area,
     critical_radius,
@@ -58,17 +76,60 @@ from .flux import (
     flux_quantum,
     whole_flux_quanta,
 )
-from .materials import MATERIALS, Material, get_material
-from .meanfield import TableRow, critical_radius_mean_field, dipoles_in_sphere, table_one
-
-__version__ = "0.1.0"
+from nanoflux.materials import MATERIALS, Material, get_material  # noqa: E402
+from nanoflux.meanfield import TableRow, critical_radius_mean_field, dipoles_in_sphere, table_one  # noqa: E402
 
 __all__ = [
-    "BOHR_MAGNETON", "COINCIDENCE_RTOL", "DivergenceResidual", "FieldFluctuation", "GridField", "SphereFlux",
-    "dipole_field", "divergence_residual", "field_fluctuation", "field_on_grid", "grid_divergence",
+    "BOHR_MAGNETON", "BOLTZMANN", "COINCIDENCE_RTOL", "DivergenceResidual", "FieldFluctuation", "GridField",
+    "SphereFlux", "dipole_field", "divergence_residual", "field_fluctuation", "field_on_grid", "grid_divergence",
     "net_flux_through_sphere", "sample_dipoles", "sample_radius",
     "CLAIMS", "CONVENTIONS", "Claim", "ClaimResult", "ELEMENTARY_CHARGE", "MATERIALS", "Material",
     "PLANCK", "TableRow", "VACUUM_PERMEABILITY", "check_claims", "critical_area", "critical_radius",
     "critical_radius_mean_field", "dipoles_in_sphere", "field_for_radius", "flux_quanta",
-    "flux_exponent", "flux_quantum", "get_material", "mean_field_exponent", "whole_flux_quanta", "power_law_exponent", "table_one", "__version__",
+    "flux_exponent", "flux_quantum", "get_material", "mean_field_exponent", "whole_flux_quanta",
+    "power_law_exponent", "table_one", "__version__",
 ]
+
+#: Modules that moved when the machinery went into subpackages: the old path keeps working, loaded
+#: on first use (``from nanoflux import figures``, ``import nanoflux.stored``, the Jupyter server
+#: extension's module path, notebooks saved before the move).
+MOVED = {
+    "_validate": "nanoflux.validate",
+    "_format": "nanoflux.formatting",
+    "figures": "nanoflux.plots",
+    "assumption_plots": "nanoflux.plots.assumptions",
+    "dipole_plots": "nanoflux.plots.dipoles",
+    "continuum_plots": "nanoflux.plots.continuum",
+    "assumptions": "nanoflux.studies.assumptions",
+    "dipole_study": "nanoflux.studies.discrete_dipoles",
+    "parameters": "nanoflux.running.parameters",
+    "outputs": "nanoflux.running.outputs",
+    "notebook": "nanoflux.running.notebook",
+    "kernelstate": "nanoflux.running.kernels",
+    "publish": "nanoflux.running.publish",
+    "stored": "nanoflux.running.stored",
+    "runner": "nanoflux.running.runner",
+    "explorer": "nanoflux.classroom.explorer",
+    "exercises": "nanoflux.classroom.exercises",
+}
+
+
+class _MovedModules(importlib.abc.MetaPathFinder, importlib.abc.Loader):
+    """Finds ``nanoflux.<old name>`` for the modules in :data:`MOVED` and loads their new home in its place."""
+
+    def find_spec(self, fullname, path=None, target=None):
+        package, _, name = fullname.rpartition(".")
+        if package == __name__ and name in MOVED:
+            return importlib.util.spec_from_loader(fullname, self)
+        return None
+
+    def create_module(self, spec):
+        return None
+
+    def exec_module(self, module):
+        # the import system returns what sys.modules holds under the name once this has run
+        sys.modules[module.__name__] = importlib.import_module(MOVED[module.__name__.rpartition(".")[2]])
+
+
+if not any(isinstance(finder, _MovedModules) for finder in sys.meta_path):
+    sys.meta_path.append(_MovedModules())

@@ -1,6 +1,6 @@
 """``python -m nanoflux``: the command line."""
 import sys
 
-from .cli import main
+from nanoflux.cli import main
 
 sys.exit(main())

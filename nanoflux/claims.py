@@ -1,7 +1,7 @@
 """The claims ledger: every number the paper prints, held once as data, and its recomputation.
 
-A claim agrees when the recomputed value rounds to the printed one at the printed
-precision: |recomputed - printed| <= half a unit in the last printed place.
+The printed values and the rule for agreement live in :mod:`nanoflux.paper`; a claim adds what the number
+states and how this package recomputes it.
 """
 from __future__ import annotations
 
@@ -10,9 +10,10 @@ from typing import Callable
 
 import numpy as np
 
-from .constants import PAPER_DENSITY_PER_M3, PAPER_TABLE_ONE_DECIMALS, PAPER_TABLE_ONE_NM
-from .flux import critical_radius
-from .meanfield import critical_radius_mean_field
+from nanoflux import paper
+from nanoflux.flux import critical_radius
+from nanoflux.meanfield import critical_radius_mean_field
+from nanoflux.paper import Printed
 
 
 def power_law_exponent(x, y) -> float:
@@ -35,49 +36,54 @@ def mean_field_exponent(N_range=(1, 10000), n=None) -> float:
 
 @dataclass(frozen=True)
 class Claim:
-    """A number the paper prints: its value, unit, precision and where it stands."""
+    """A number the paper prints (a :class:`nanoflux.paper.Printed`), what it states, and how to recompute it."""
 
     key: str
     statement: str
-    printed: float
-    printed_text: str
-    unit: str
-    decimals: int
-    where: str
+    source: Printed
     recompute: Callable[[], float]
+
+    @property
+    def printed(self) -> float:
+        return self.source.value
+
+    @property
+    def printed_text(self) -> str:
+        return self.source.text
+
+    @property
+    def unit(self) -> str:
+        return self.source.unit
+
+    @property
+    def decimals(self) -> int:
+        return self.source.decimals
+
+    @property
+    def where(self) -> str:
+        return self.source.where
 
     @property
     def tolerance(self) -> float:
         """Half a unit in the last printed place."""
-        return 0.5 * 10.0 ** -self.decimals
+        return self.source.tolerance
 
 
 def _table_claim(N: int) -> Claim:
-    printed = PAPER_TABLE_ONE_NM[N]
-    decimals = PAPER_TABLE_ONE_DECIMALS[N]
-    return Claim(
-        key=f"table1_N{N}",
-        statement=f"mean-field radius for N = {N} at n = 1e23 m^-3",
-        printed=printed, printed_text=f"{printed:.{decimals}f}", unit="nm", decimals=decimals,
-        where="Table I",
-        recompute=lambda: critical_radius_mean_field(N, PAPER_DENSITY_PER_M3) * 1e9,
-    )
+    return Claim(f"table1_N{N}", f"mean-field radius for N = {N} at n = 1e23 m^-3", paper.TABLE_ONE[N],
+                 lambda: critical_radius_mean_field(N, paper.DENSITY_PER_M3) * 1e9)
 
 
 CLAIMS: tuple[Claim, ...] = (
-    Claim("flux_radius_1T", "flux-quantum critical radius at B = 1 T (Phi0 = h/2e)",
-          25.7, "25.7", "nm", 1, "abstract; Eq. 4; discussion",
-          lambda: critical_radius(1.0) * 1e9),
-    Claim("one_dipole_radius", "radius of a sphere holding one dipole at n = 1e23 m^-3",
-          13.4, "13.4", "nm", 1, "mean-field section, before Table I",
-          lambda: critical_radius_mean_field(1, PAPER_DENSITY_PER_M3) * 1e9),
-    *(_table_claim(N) for N in PAPER_TABLE_ONE_NM),
-    Claim("flux_exponent", "r_c from flux quantization scales as B^(-1/2) (fit over 0.01-1 T)",
-          -0.5, "-1/2", "", 6, "inverse square-root law after Eq. 4; Figure 2 (blue)",
+    Claim("flux_radius_1T", "flux-quantum critical radius at B = 1 T (Phi0 = h/2e)", paper.FLUX_RADIUS,
+          lambda: critical_radius(paper.FIELD_TESLA, paper.CONVENTION) * 1e9),
+    Claim("one_dipole_radius", "radius of a sphere holding one dipole at n = 1e23 m^-3", paper.ONE_DIPOLE_RADIUS,
+          lambda: critical_radius_mean_field(1, paper.DENSITY_PER_M3) * 1e9),
+    *(_table_claim(N) for N in paper.TABLE_ONE_N),
+    Claim("flux_exponent", "r_c from flux quantization scales as B^(-1/2) (fit over 0.01-1 T)", paper.FLUX_EXPONENT,
           flux_exponent),
     Claim("mean_field_exponent", "r_c from the mean-field model scales as N^(1/3) (fit over N = 1-1e4)",
-          1 / 3, "1/3", "", 6, "cube-root law after Table I; Figure 2 (red)",
-          mean_field_exponent),
+          paper.MEAN_FIELD_EXPONENT, mean_field_exponent),
 )
 """Every printed claim, in the order the ledger shows them. Exponents are checked to 6 decimals."""
 
@@ -95,7 +101,7 @@ class ClaimResult:
 
     @property
     def agrees(self) -> bool:
-        return abs(self.difference) <= self.claim.tolerance + 1e-12
+        return self.claim.source.agrees(self.recomputed)
 
 
 def check_claims(claims=CLAIMS) -> list[ClaimResult]:

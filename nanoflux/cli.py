@@ -9,8 +9,8 @@ import os
 import re
 import sys
 
-from . import __version__
-from .constants import PAPER_DENSITY_PER_M3
+from nanoflux import __version__, paper
+from nanoflux.validate import InputError, InputTypeError, whole_number
 
 USAGE_ERROR = 2
 INTERRUPTED = 130  # 128 + SIGINT, as shells report Ctrl-C
@@ -18,20 +18,24 @@ CLOSED_PIPE = 141  # 128 + SIGPIPE, what a program killed by a closed pipe repor
 
 
 class _Parser(argparse.ArgumentParser):
-    """An ArgumentParser whose errors are one line on stderr and exit status 2.
-
-    A value that starts like a negative number (``-1e3``, ``-1_000``, ``-.5``, ``-inf``) is read as a
-    value, never an option: ``--field -1e3`` is reported as a field that must be positive, and
-    ``--field -1x`` as not a number, rather than as an unknown option. No option starts with a digit.
-    """
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self._negative_number_matcher = re.compile(r"^-(\.?\d|(inf|infinity|nan)$)", re.IGNORECASE)
+    """An ArgumentParser whose errors are one line on stderr and exit status 2."""
 
     def error(self, message):  # noqa: D401 - argparse API
         sys.stderr.write(f"{self.prog}: error: {message}\n")
         sys.exit(USAGE_ERROR)
+
+
+#: A value that starts like a negative number (``-1e3``, ``-1_000``, ``-.5``, ``-inf``). No option of
+#: ``nanoflux`` starts with a digit or a dot, so such a token is always a value.
+_NEGATIVE = re.compile(r"^-(\.?\d|(inf|infinity|nan)$)", re.IGNORECASE)
+
+
+def values_not_options(argv: list[str]) -> list[str]:
+    """``argv`` with every token that starts like a negative number marked as a value (a leading space,
+    which every converter strips), so that ``--field -1e3`` is reported as a field that must be positive
+    and ``--field -1x`` as not a number, rather than as an unknown option (argparse takes only ``-1`` and
+    ``-.5`` for numbers)."""
+    return [f" {arg}" if _NEGATIVE.match(arg) else arg for arg in argv]
 
 
 def number(text: str) -> float:
@@ -39,11 +43,11 @@ def number(text: str) -> float:
     try:
         return float(text)
     except ValueError:
-        raise argparse.ArgumentTypeError(f"not a number: {text!r}") from None
+        raise argparse.ArgumentTypeError(f"not a number: {text.strip()!r}") from None
 
 
 def _cmd_radius(args) -> int:
-    from .report import flux_radius_table
+    from nanoflux.report import flux_radius_table
 
     if not args.field and not args.material:
         args.field = [1.0]
@@ -52,19 +56,19 @@ def _cmd_radius(args) -> int:
 
 
 def _cmd_table(args) -> int:
-    from .report import table_one_comparison
+    from nanoflux.report import table_one_comparison
 
     text = table_one_comparison(args.dipoles, args.density, material=args.material)
     where = (f"the density of {args.material}" if args.material
-             else f"n = {PAPER_DENSITY_PER_M3 if args.density is None else args.density:.4g} m^-3")
+             else f"n = {paper.DENSITY_PER_M3 if args.density is None else args.density:.4g} m^-3")
     print(f"Table I, r_c = (3N / (4 pi n))^(1/3) at {where}")
     print(text)
     return 0
 
 
 def _cmd_claims(args) -> int:
-    from .claims import check_claims
-    from .report import claims_table
+    from nanoflux.claims import check_claims
+    from nanoflux.report import claims_table
 
     results = check_claims()
     print(claims_table(results))
@@ -74,7 +78,7 @@ def _cmd_claims(args) -> int:
 
 
 def _cmd_reproduce(args) -> int:
-    from .runner import Interrupted, RunError, run
+    from nanoflux.running.runner import Interrupted, RunError, run
 
     try:
         return run(only=args.only or (), assignments=args.set or (), out=args.out, jobs=args.jobs)
@@ -89,7 +93,7 @@ def _cmd_reproduce(args) -> int:
 
 
 def _cmd_site(args) -> int:
-    from .site import SiteError, build_site
+    from nanoflux.site import SiteError, build_site
 
     warnings = []
     try:
@@ -106,7 +110,7 @@ def _cmd_site(args) -> int:
 
 
 def _cmd_classroom(args) -> int:
-    from .classroom import ClassroomError, serve
+    from nanoflux.classroom.app import ClassroomError, serve
 
     try:
         return serve(args.port, browser=args.browser)
@@ -115,30 +119,25 @@ def _cmd_classroom(args) -> int:
         return USAGE_ERROR
 
 
-def _whole_number(text: str, low: int = 1, high: int | None = None) -> int:
-    """A command-line whole number from ``low`` to ``high`` (no upper bound when None)."""
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"not a whole number: {text!r}") from None
-    if value < low or (high is not None and value > high):
-        allowed = f"at least {low}" if high is None else f"from {low} to {high}"
-        raise argparse.ArgumentTypeError(f"must be {allowed}; got {value}")
-    return value
-
-
-def _port(text: str) -> int:
-    return _whole_number(text, 1, 65535)
-
-
-def _positive_int(text: str) -> int:
-    return _whole_number(text)
+def _whole_number(name: str, low: int = 1, high: int | None = None):
+    """An argparse type: a whole number from ``low`` to ``high``, checked by :func:`nanoflux.validate.whole_number`
+    (the rule the library applies to the same value)."""
+    def convert(text: str) -> int:
+        try:
+            value = int(text.strip())
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"not a whole number: {text.strip()!r}") from None
+        try:
+            return whole_number(value, name, low, high)
+        except (InputError, InputTypeError) as exc:
+            raise argparse.ArgumentTypeError(str(exc)) from None
+    return convert
 
 
 def build_parser() -> argparse.ArgumentParser:
-    from .classroom import DEFAULT_PORT
-    from .flux import CONVENTIONS
-    from .materials import MATERIALS
+    from nanoflux.classroom.app import DEFAULT_PORT
+    from nanoflux.flux import CONVENTIONS
+    from nanoflux.materials import MATERIALS
 
     parser = _Parser(prog="nanoflux", description=(
         "Recompute the paper's critical radii (Eqs. 2-4, Table I), check its printed numbers, "
@@ -187,7 +186,7 @@ def build_parser() -> argparse.ArgumentParser:
                    help="write figures, results and executed notebooks here instead (never the "
                         "repository, notebooks/ or figures/). Without it, the paper's defaults go to "
                         "figures/ and other values to build/runs/<notebook>/<hash>/")
-    p.add_argument("--jobs", "-j", type=_positive_int, metavar="N",
+    p.add_argument("--jobs", "-j", type=_whole_number("--jobs"), metavar="N",
                    help="notebooks run at once (default: the number of cores)")
     p.set_defaults(func=_cmd_reproduce)
 
@@ -207,7 +206,7 @@ def build_parser() -> argparse.ArgumentParser:
                        description="Serve notebook 07's explorer and exercises with Voila (no code shown) on "
                                    "http://127.0.0.1:PORT/ and open it in the browser. It works with no network, "
                                    "writes nothing into the repository, and stops with Ctrl-C.")
-    p.add_argument("--port", type=_port, default=DEFAULT_PORT, metavar="P",
+    p.add_argument("--port", type=_whole_number("--port", 1, 65535), default=DEFAULT_PORT, metavar="P",
                    help=f"the port to serve on (default {DEFAULT_PORT})")
     p.add_argument("--no-browser", dest="browser", action="store_false", help="do not open a browser")
     p.set_defaults(func=_cmd_classroom)
@@ -216,20 +215,20 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv=None) -> int:
     parser = build_parser()
-    args = parser.parse_args(argv)
+    args = parser.parse_args(values_not_options(sys.argv[1:] if argv is None else list(argv)))
     try:
         status = args.func(args)
         sys.stdout.flush()  # a closed pipe shows here, not at interpreter exit
         return status
     except BrokenPipeError:
         return _stdout_closed()
-    except (ValueError, TypeError) as exc:
+    except (InputError, InputTypeError) as exc:  # a value the library refused; any other error is a bug
         sys.stderr.write(f"nanoflux {args.command}: error: {exc}\n")
         return USAGE_ERROR
     except OSError as exc:
-        from .publish import describe
+        from nanoflux.running.publish import os_error_text
 
-        sys.stderr.write(f"nanoflux {args.command}: error: {describe(exc, exc.filename or '')}\n")
+        sys.stderr.write(f"nanoflux {args.command}: error: {os_error_text(exc, exc.filename or '')}\n")
         return USAGE_ERROR
 
 

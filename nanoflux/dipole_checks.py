@@ -9,33 +9,18 @@ from typing import NamedTuple
 
 import numpy as np
 
-from . import _validate as v
-from .constants import PAPER_DENSITY_PER_M3, VACUUM_PERMEABILITY
-from .dipoles import (
-    BOHR_MAGNETON,
-    _count,
-    _dipoles,
-    _generator,
-    _vectors,
-    dipole_field,
-    sample_dipoles,
-    sample_radius,
-)
-
-
-def _positive(value, name: str, unit: str) -> float:
-    """A single positive finite number as a float."""
-    arr = v.positive_finite(value, name, unit)
-    if arr.ndim != 0:
-        raise ValueError(f"{name} must be a single number, in {unit}; got {value!r}")
-    return float(arr)
+from nanoflux import validate as v
+from nanoflux import paper
+from nanoflux.constants import BOHR_MAGNETON, VACUUM_PERMEABILITY
+from nanoflux.dipoles import dipole_field, sample_dipoles, sample_radius
+from nanoflux.quadrature import sphere_rule
 
 
 def _point(value, name: str) -> np.ndarray:
     """A single point (3,) in m as a float array."""
-    arr, single, _ = _vectors(value, name, "m")
+    arr, single, _ = v.vectors(value, name, "m")
     if not single:
-        raise ValueError(f"{name} must be one point of shape (3,), in m; got shape {np.shape(value)}")
+        raise v.InputError(f"{name} must be one point of shape (3,), in m; got shape {np.shape(value)}")
     return arr[0]
 
 
@@ -65,11 +50,11 @@ def field_on_grid(positions, moments, center, half_width, step, *, field=None) -
     replaces the summed point-dipole field (another model of the same dipoles).
     """
     c = _point(center, "center")
-    h = _positive(half_width, "half_width", "m")
-    s = _positive(step, "step", "m")
+    h = v.single_positive(half_width, "half_width", "m")
+    s = v.single_positive(step, "step", "m")
     K = int(round(h / s))
     if K < 2:
-        raise ValueError(
+        raise v.InputError(
             f"half_width must be at least 2 steps (5 grid points per axis); "
             f"got half_width={h!r} m with step={s!r} m"
         )
@@ -87,12 +72,12 @@ def _diagonal_derivatives(Bx, By, Bz, step):
     arrays = [v.as_real_array(b, name) for b, name in ((Bx, "Bx"), (By, "By"), (Bz, "Bz"))]
     for b, name in zip(arrays, ("Bx", "By", "Bz")):
         if b.ndim != 3 or min(b.shape) < 3:
-            raise ValueError(f"{name} must be a 3-D array with at least 3 points per axis; got shape {b.shape}")
+            raise v.InputError(f"{name} must be a 3-D array with at least 3 points per axis; got shape {b.shape}")
         if b.shape != arrays[0].shape:
-            raise ValueError(f"{name} must have the shape of Bx, {arrays[0].shape}; got shape {b.shape}")
+            raise v.InputError(f"{name} must have the shape of Bx, {arrays[0].shape}; got shape {b.shape}")
         if not np.isfinite(b).all():
-            raise ValueError(f"{name} must be finite, in T; got a non-finite value")
-    s = _positive(step, "step", "m")
+            raise v.InputError(f"{name} must be finite, in T; got a non-finite value")
+    s = v.single_positive(step, "step", "m")
     return tuple(np.gradient(b, s, axis=axis, edge_order=2) for axis, b in enumerate(arrays))
 
 
@@ -153,15 +138,15 @@ def divergence_residual(positions, moments, center, half_width, step, min_distan
     point a distance d from a dipole is of relative order (step / d)^2, so ``relative`` would
     then stay near 1/k^2 instead of shrinking.
     """
-    pos, mom, _ = _dipoles(positions, moments)
-    r_min = _positive(min_distance, "min_distance", "m")
+    pos, mom, _ = v.dipole_arrays(positions, moments)
+    r_min = v.single_positive(min_distance, "min_distance", "m")
     grid = field_on_grid(pos, mom, center, half_width, step)
     gx, gy, gz = _diagonal_derivatives(grid.Bx, grid.By, grid.Bz, grid.step)
     X, Y, Z = np.meshgrid(grid.x, grid.y, grid.z, indexing="ij")
     keep = _nearest_distance(np.stack([X.ravel(), Y.ravel(), Z.ravel()], axis=1), pos) >= r_min
     keep = keep.reshape(X.shape)
     if not keep.any():
-        raise ValueError(
+        raise v.InputError(
             f"min_distance must leave some grid points away from the dipoles; got {r_min!r} m, "
             f"which excludes all {keep.size} points"
         )
@@ -205,10 +190,10 @@ def divergence_distribution(positions, moments, center, half_width, step, min_di
     ``sphere_radius`` (m) counts the kept points inside the particle; ``law_distance`` (default
     10 h) selects the points where the h^2 law should hold. ``field`` as in :func:`field_on_grid`.
     """
-    pos, mom, _ = _dipoles(positions, moments)
-    r_min = _positive(min_distance, "min_distance", "m")
-    h = _positive(step, "step", "m")
-    K = int(round(_positive(half_width, "half_width", "m") / h))
+    pos, mom, _ = v.dipole_arrays(positions, moments)
+    r_min = v.single_positive(min_distance, "min_distance", "m")
+    h = v.single_positive(step, "step", "m")
+    K = int(round(v.single_positive(half_width, "half_width", "m") / h))
     fine = field_on_grid(pos, mom, center, 2 * K * (h / 2), h / 2, field=field)
     coarse = GridField(fine.x[::2], fine.y[::2], fine.z[::2], fine.Bx[::2, ::2, ::2], fine.By[::2, ::2, ::2],
                        fine.Bz[::2, ::2, ::2], h)
@@ -217,7 +202,7 @@ def divergence_distribution(positions, moments, center, half_width, step, min_di
     nearest = _nearest_distance(points, pos)
     keep = nearest >= r_min
     if not keep.any():
-        raise ValueError(f"min_distance must leave some grid points away from the dipoles; got {r_min!r} m")
+        raise v.InputError(f"min_distance must leave some grid points away from the dipoles; got {r_min!r} m")
 
     def residual(grid, sub):
         gx, gy, gz = _diagonal_derivatives(grid.Bx, grid.By, grid.Bz, grid.step)
@@ -257,26 +242,21 @@ def net_flux_through_sphere(positions, moments, center, radius, n_theta=64, n_ph
     more nodes; one on the surface (within 1e-12 of the radius) raises ValueError. ``field`` as in
     :func:`field_on_grid`.
     """
-    pos, mom, _ = _dipoles(positions, moments)
+    pos, mom, _ = v.dipole_arrays(positions, moments)
     c = _point(center, "center")
-    R = _positive(radius, "radius", "m")
-    n_t, n_p = _count(n_theta, "n_theta"), _count(n_phi, "n_phi")
+    R = v.single_positive(radius, "radius", "m")
+    n_t, n_p = v.count(n_theta, "n_theta"), v.count(n_phi, "n_phi")
     dist = np.sqrt(np.einsum("ij,ij->i", pos - c, pos - c))
     on = np.flatnonzero(np.abs(dist - R) <= 1e-12 * R)
     if on.size:
         i = int(on[0])
-        raise ValueError(
+        raise v.InputError(
             f"positions must keep off the sphere's surface, where the flux integrand is singular; "
             f"got positions[{i}] = {pos[i].tolist()!r} at {dist[i]!r} m from the centre, radius {R!r} m"
         )
-    u, w = np.polynomial.legendre.leggauss(n_t)  # u = cos(theta)
-    phi = 2.0 * np.pi * np.arange(n_p) / n_p
-    sin_t = np.sqrt((1.0 - u) * (1.0 + u))
-    normals = np.stack(
-        [np.outer(sin_t, np.cos(phi)), np.outer(sin_t, np.sin(phi)), np.outer(u, np.ones(n_p))], axis=-1
-    ).reshape(-1, 3)
+    normals, weights = sphere_rule(n_t, n_p)
     B = dipole_field(c + R * normals, pos, mom) if field is None else field(c + R * normals)
-    weights = np.repeat(w, n_p) * (2.0 * np.pi / n_p) * R * R  # dA = R^2 d(cos theta) d(phi)
+    weights = weights * R * R  # dA = R^2 d(cos theta) d(phi)
     Bn = np.einsum("ij,ij->i", B, normals)
     net = float(weights @ Bn)
     absolute = float(weights @ np.abs(Bn))
@@ -321,20 +301,20 @@ def field_fluctuation(N_values, n=None, *, n_configs=200, probe_distance=2.0, al
     """
     Ns = np.atleast_1d(v.as_real_array(N_values, "N_values"))
     if Ns.ndim != 1:
-        raise ValueError(f"N_values must be a number or a one-dimensional sequence; got shape {Ns.shape}")
+        raise v.InputError(f"N_values must be a number or a one-dimensional sequence; got shape {Ns.shape}")
     Ns = v.whole_number_at_least_one(Ns, "N_values").astype(int)
-    configs = _count(n_configs, "n_configs")
+    configs = v.count(n_configs, "n_configs")
     if configs < 2:
-        raise ValueError(f"n_configs must be at least 2 for a spread; got {n_configs!r}")
+        raise v.InputError(f"n_configs must be at least 2 for a spread; got {n_configs!r}")
     kappa = v.as_real_array(probe_distance, "probe_distance")
     if kappa.ndim != 0 or not (np.isfinite(kappa) and kappa >= 0):
-        raise ValueError(
+        raise v.InputError(
             f"probe_distance must be a single finite number >= 0, in units of the sphere radius; "
             f"got {probe_distance!r}"
         )
-    density = PAPER_DENSITY_PER_M3 if n is None else _positive(n, "n", "m^-3")
-    m = _positive(moment, "moment", "A m^2")
-    gen = _generator(rng)
+    density = paper.DENSITY_PER_M3 if n is None else v.single_positive(n, "n", "m^-3")
+    m = v.single_positive(moment, "moment", "A m^2")
+    gen = v.generator(rng)
     mean, std = np.empty(len(Ns)), np.empty(len(Ns))
     for k, N in enumerate(Ns):
         probe = np.array([0.0, 0.0, float(kappa) * sample_radius(N, density)])
@@ -361,7 +341,7 @@ def spread_prefactor(probe_distance: float = 2.0, n_nodes: int = 96) -> float:
     """
     kappa = float(probe_distance)
     if not (np.isfinite(kappa) and kappa > 1.0):
-        raise ValueError(f"probe_distance must be greater than 1 (outside the ball); got {probe_distance!r}")
+        raise v.InputError(f"probe_distance must be greater than 1 (outside the ball); got {probe_distance!r}")
     x, w = np.polynomial.legendre.leggauss(n_nodes)
     r = 0.5 * (x + 1.0)  # radius in units of R, weight 0.5 w
     u = x  # cos(theta)

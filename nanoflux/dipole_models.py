@@ -28,20 +28,11 @@ from typing import NamedTuple
 
 import numpy as np
 
-from . import _validate as v
-from .constants import VACUUM_PERMEABILITY
+from nanoflux import validate as v
+from nanoflux.constants import VACUUM_PERMEABILITY
+from nanoflux.quadrature import sphere_rule
 
 MU0 = VACUUM_PERMEABILITY.value
-MODELS = ("loop", "charges", "point formula")
-
-
-def _sphere_rule(n_theta: int, n_phi: int):
-    """Unit normals (K, 3) and weights (K,) of Gauss-Legendre in cos(theta) times the trapezoid in phi."""
-    u, w = np.polynomial.legendre.leggauss(n_theta)
-    phi = 2.0 * np.pi * np.arange(n_phi) / n_phi
-    s = np.sqrt((1.0 - u) * (1.0 + u))
-    normals = np.stack([np.outer(s, np.cos(phi)), np.outer(s, np.sin(phi)), np.outer(u, np.ones(n_phi))], -1)
-    return normals.reshape(-1, 3), np.repeat(w, n_phi) * (2.0 * np.pi / n_phi)
 
 
 def loop_nodes(radius: float, segments: int):
@@ -80,17 +71,6 @@ def charge_pair_potential(points, m: float, separation: float) -> np.ndarray:
     return q / (4.0 * np.pi) * (1.0 / up - 1.0 / down)
 
 
-def charge_pair_field(points, m: float, separation: float) -> np.ndarray:
-    """B = mu0 H (T) of the charge pair: mu0 q / (4 pi) [(r - r+)/|r - r+|^3 - (r - r-)/|r - r-|^3]."""
-    q = m / separation
-    p = np.asarray(points)
-    out = np.zeros_like(p, dtype=float)
-    for sign in (1.0, -1.0):
-        d = p - [0.0, 0.0, sign * separation / 2]
-        out += sign * d / np.linalg.norm(d, axis=-1, keepdims=True) ** 3
-    return MU0 * q / (4.0 * np.pi) * out
-
-
 def point_formula_field(points, m: float) -> np.ndarray:
     """The paper's point-dipole formula for m along z at the origin (no contact term)."""
     p = np.asarray(points)
@@ -125,8 +105,8 @@ def ball_average(radius: float, m: float = 1.0, *, size: float = 0.25, n_theta: 
     a = float(v.positive_finite(radius, "radius", "m"))
     moment = float(v.positive_finite(m, "m", "A m^2"))
     if not 0 < size < 1:
-        raise ValueError(f"size must be between 0 and 1 (a fraction of the radius); got {size!r}")
-    normals, weights = _sphere_rule(n_theta, n_phi)
+        raise v.InputError(f"size must be between 0 and 1 (a fraction of the radius); got {size!r}")
+    normals, weights = sphere_rule(n_theta, n_phi)
     surface = a * normals
     dS = weights * a * a
     unit = MU0 * moment  # <B> V in units of mu0 m

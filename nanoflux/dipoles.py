@@ -15,19 +15,15 @@ points run on a thread pool (NumPy releases the GIL inside its loops). No BLAS i
 from __future__ import annotations
 
 import itertools
-import numbers
 import os
 import threading
 from concurrent.futures import FIRST_EXCEPTION, ThreadPoolExecutor, wait
 
 import numpy as np
 
-from . import _validate as v
-from .constants import BOHR_MAGNETON as _BOHR_MAGNETON
-from .constants import VACUUM_PERMEABILITY
-from .meanfield import critical_radius_mean_field
-
-BOHR_MAGNETON = _BOHR_MAGNETON.value  # J/T (= A m^2); its source: nanoflux.constants.BOHR_MAGNETON
+from nanoflux import validate as v
+from nanoflux.constants import BOHR_MAGNETON, VACUUM_PERMEABILITY
+from nanoflux.meanfield import critical_radius_mean_field
 
 #: A point closer to a dipole than this fraction of the coordinate scale (the largest
 #: absolute coordinate of any point or dipole, in m) is taken to coincide with it.
@@ -41,58 +37,7 @@ _TILE_PAIRS = 65536  # point-dipole pairs per tile
 _TILE_DIPOLES_MIN = 8
 _MAX_THREADS = 8
 _SCRATCH_BUDGET_BYTES = 48 * 2**20  # all threads' scratch together (the promise is 64 MB)
-_SCAN_ROWS = 65536  # rows per step when scanning an input for the row at fault
 _WAIT_STEP_S = 0.05  # the calling thread's longest wait between checks for Ctrl-C (s)
-
-
-# --------------------------------------------------------------------------- validation
-def _bad_row(arr: np.ndarray, test) -> int:
-    """Index of the first row of ``arr`` (K, 3) for which ``test(rows)`` is True, in bounded memory."""
-    for start in range(0, len(arr), _SCAN_ROWS):
-        hits = np.flatnonzero(test(arr[start:start + _SCAN_ROWS]).any(axis=1))
-        if hits.size:
-            return start + int(hits[0])
-    return -1
-
-
-def _vectors(value, name: str, unit: str):
-    """``value`` as a float64 (K, 3) array, whether it was one vector (3,), and max |coordinate|.
-
-    Raises TypeError for non-real input and ValueError for a wrong shape or a non-finite
-    element, naming ``name``. A float64 array is used as is (no copy); anything else is
-    converted once.
-    """
-    if isinstance(value, np.ndarray) and value.dtype == np.float64:
-        arr = value
-        if arr.size == 0:
-            raise ValueError(f"{name} must not be empty; got {v._describe(arr)} of shape {arr.shape}")
-    else:
-        arr = v.as_real_array(value, name)
-    single = arr.shape == (3,)
-    if not (single or (arr.ndim == 2 and arr.shape[1] == 3)):
-        raise ValueError(
-            f"{name} must have shape (3,) or (K, 3): Cartesian x, y, z in {unit}; "
-            f"got shape {arr.shape}"
-        )
-    arr2 = arr.reshape(1, 3) if single else arr
-    lo, hi = float(arr2.min()), float(arr2.max())  # NaN propagates; no temporary array
-    if not (np.isfinite(lo) and np.isfinite(hi)):
-        i = _bad_row(arr2, lambda rows: ~np.isfinite(rows))
-        where = name if single else f"{name}[{i}]"
-        raise ValueError(f"{name} must be finite, in {unit}; got {where} = {arr2[i].tolist()!r}")
-    return arr2, single, max(abs(lo), abs(hi))
-
-
-def _dipoles(positions, moments):
-    """Validated dipole positions and moments, both float64 (N, 3), and the positions' scale."""
-    pos, pos_single, scale = _vectors(positions, "positions", "m")
-    mom, mom_single, _ = _vectors(moments, "moments", "A m^2")
-    if pos.shape != mom.shape or pos_single != mom_single:
-        raise ValueError(
-            "moments must have the shape of positions, one moment (A m^2) per dipole; "
-            f"got moments of shape {np.shape(moments)} for positions of shape {np.shape(positions)}"
-        )
-    return pos, mom, scale
 
 
 # --------------------------------------------------------------------------- the kernel
@@ -277,8 +222,8 @@ def dipole_field(points, positions, moments):
     Memory beyond the inputs and the result is a few MB per thread (at most 48 MB in all) for any
     N and M; float64 inputs are not copied. Uses up to 8 threads when there are 8192+ points.
     """
-    pts, single, pscale = _vectors(points, "points", "m")
-    pos, mom, rscale = _dipoles(positions, moments)
+    pts, single, pscale = v.vectors(points, "points", "m")
+    pos, mom, rscale = v.dipole_arrays(positions, moments)
     out = np.empty((len(pts), 3))
     chunk, tile, threads = _plan(len(pts), len(pos))
     r2min, finite = _dipole_field_kernel(
@@ -289,15 +234,15 @@ def dipole_field(points, positions, moments):
         hit = _first_coincidence(pts, pos, limit * limit)
         i, j, dist = hit if hit is not None else (-1, -1, float(np.sqrt(r2min)))
         where = "points" if single else f"points[{i}]"
-        raise ValueError(
+        raise v.InputError(
             f"points must not coincide with a dipole, where the dipole field is singular "
             f"(distance at most {COINCIDENCE_RTOL:g} of the coordinate scale, {limit:.3g} m); "
             f"got {where} = {pts[i].tolist()!r} at {dist:.3g} m from positions[{j}]"
         )
     if not finite:
-        i = _bad_row(out, lambda rows: ~np.isfinite(rows))
+        i = v.first_bad_row(out, lambda rows: ~np.isfinite(rows))
         where = "points" if single else f"points[{i}]"
-        raise ValueError(
+        raise v.InputError(
             f"the dipole field must be finite in float64; got an overflow at {where} = "
             f"{pts[i].tolist()!r} (moments too large or a point too close to a dipole)"
         )
@@ -305,28 +250,6 @@ def dipole_field(points, positions, moments):
 
 
 # --------------------------------------------------------------------------- sampling
-def _generator(rng) -> np.random.Generator:
-    """A Generator from a seed (int >= 0) or a Generator, used as is."""
-    if isinstance(rng, np.random.Generator):
-        return rng
-    if isinstance(rng, numbers.Integral) and not isinstance(rng, (bool, np.bool_)):
-        if rng < 0:
-            raise ValueError(f"rng must be a non-negative int seed or a numpy.random.Generator; got {rng!r}")
-        return np.random.default_rng(int(rng))
-    raise TypeError(
-        f"rng must be a non-negative int seed or a numpy.random.Generator; "
-        f"got {rng!r} of type {type(rng).__name__}"
-    )
-
-
-def _count(N, name: str = "N") -> int:
-    """A single whole number >= 1 as an int."""
-    arr = v.whole_number_at_least_one(N, name)
-    if arr.ndim != 0:
-        raise ValueError(f"{name} must be a single whole number; got {N!r}")
-    return int(arr)
-
-
 def _unit_vectors(count: int, gen: np.random.Generator) -> np.ndarray:
     """``count`` unit vectors uniform on the sphere (Archimedes: cos(theta) uniform in [-1, 1])."""
     cos_t = gen.uniform(-1.0, 1.0, count)
@@ -341,14 +264,14 @@ def sample_radius(N, n=None, *, radius=None) -> float:
     The paper's mean-field radius (:func:`nanoflux.critical_radius_mean_field`); ``n`` in m^-3,
     default the paper's 1e23. Give ``n`` or ``radius``, not both.
     """
-    N = _count(N)
+    N = v.count(N)
     if radius is None:
         return float(critical_radius_mean_field(N, n))
     if n is not None:
-        raise ValueError(f"give either n or radius, not both; got n={n!r} and radius={radius!r}")
+        raise v.InputError(f"give either n or radius, not both; got n={n!r} and radius={radius!r}")
     r = v.positive_finite(radius, "radius", "m")
     if r.ndim != 0:
-        raise ValueError(f"radius must be a single number, in m; got {radius!r}")
+        raise v.InputError(f"radius must be a single number, in m; got {radius!r}")
     return float(r)
 
 
@@ -364,14 +287,14 @@ def sample_dipoles(N, n=None, *, radius=None, aligned=True, moment=BOHR_MAGNETON
     ``rng`` is an int seed or a ``numpy.random.Generator`` (advanced in place). The same seed
     gives the same sample; positions are drawn first, so they do not depend on ``aligned``.
     """
-    N = _count(N)
+    N = v.count(N)
     R = sample_radius(N, n, radius=radius)
     m = v.positive_finite(moment, "moment", "A m^2")
     if m.ndim != 0:
-        raise ValueError(f"moment must be a single number, in A m^2; got {moment!r}")
+        raise v.InputError(f"moment must be a single number, in A m^2; got {moment!r}")
     if not isinstance(aligned, (bool, np.bool_)):
-        raise TypeError(f"aligned must be True or False; got {aligned!r}")
-    gen = _generator(rng)
+        raise v.InputTypeError(f"aligned must be True or False; got {aligned!r}")
+    gen = v.generator(rng)
     positions = _unit_vectors(N, gen) * (R * np.cbrt(gen.uniform(0.0, 1.0, N)))[:, None]
     if aligned:
         moments = np.zeros((N, 3))

@@ -8,9 +8,10 @@ from __future__ import annotations
 
 import numpy as np
 
-from . import _validate as v
-from .constants import ELEMENTARY_CHARGE, PLANCK
-from .materials import MATERIALS, get_material
+from nanoflux import validate as v
+from nanoflux.formatting import between, rounded
+from nanoflux.constants import ELEMENTARY_CHARGE, PLANCK
+from nanoflux.materials import MATERIALS, get_material
 
 #: Flux-quantum conventions: the charge (in units of e) of the carrier that quantizes flux.
 #: "h/2e" is the superconducting flux quantum used by the paper (Eq. 2); "h/e" the single-electron one.
@@ -32,18 +33,14 @@ def _field(B, material) -> np.ndarray:
     """Resolve B from a number or a material preset (its mu0 Ms)."""
     if material is not None:
         if B is not None:
-            raise ValueError(
+            raise v.InputError(
                 f"give either B or material (one of {', '.join(repr(k) for k in MATERIALS)}), not both; "
                 f"got B={B!r} and material={material!r}"
             )
         return np.asarray(get_material(material).mu0Ms_tesla)
     if B is None:
-        raise TypeError("B must be given (in T), or a material preset by name")
+        raise v.InputTypeError("B must be given (in T), or a material preset by name")
     return v.positive_finite(B, "B", "T")
-
-
-def _range(lo, hi) -> str:
-    return v.between(lo, hi)
 
 
 def critical_area(B=None, convention: str = DEFAULT_CONVENTION, *, material=None):
@@ -57,7 +54,7 @@ def critical_area(B=None, convention: str = DEFAULT_CONVENTION, *, material=None
     with np.errstate(all="ignore"):
         area = phi0 / B
     return v.scalar_or_array(v.in_float_range(
-        area, "A = Phi0 / B", f"B must be {_range(max(phi0 / v.HUGE, v.TINY), phi0 / v.TINY)} T", B=B))
+        area, "A = Phi0 / B", f"B must be {between(max(phi0 / v.HUGE, v.TINY), phi0 / v.TINY)} T", B=B))
 
 
 def critical_radius(B=None, convention: str = DEFAULT_CONVENTION, *, material=None):
@@ -73,7 +70,7 @@ def critical_radius(B=None, convention: str = DEFAULT_CONVENTION, *, material=No
         squared = phi0 / pi_B
     lo = max(v.TINY / np.pi, phi0 / np.pi / v.HUGE)  # pi B itself must not underflow
     v.steps_in_float_range({"r_c^2 = Phi0 / (pi B)": squared, "pi B": pi_B},
-                           f"B must be {_range(lo, phi0 / np.pi / v.TINY)} T", B=B)
+                           f"B must be {between(lo, phi0 / np.pi / v.TINY)} T", B=B)
     return v.scalar_or_array(np.sqrt(squared))
 
 
@@ -87,7 +84,7 @@ def field_for_radius(radius, convention: str = DEFAULT_CONVENTION):
     lo = max(np.sqrt(phi0 / np.pi / v.HUGE), np.sqrt(v.TINY))  # and r^2 itself must not underflow
     return v.scalar_or_array(v.steps_in_float_range(
         {"B = Phi0 / (pi r^2)": B, "r^2": r2},
-        f"radius must be {_range(lo, np.sqrt(phi0 / np.pi / v.TINY))} m", radius=r))
+        f"radius must be {between(lo, np.sqrt(phi0 / np.pi / v.TINY))} m", radius=r))
 
 
 def flux_quanta(B, radius, convention: str = DEFAULT_CONVENTION):
@@ -101,8 +98,8 @@ def flux_quanta(B, radius, convention: str = DEFAULT_CONVENTION):
         pi_B, r2 = B * np.pi, r**2
         flux = pi_B * r2
         quanta = flux / phi0
-    allowed = (f"B r^2 must be {_range(v.TINY / np.pi, v.HUGE * phi0 / np.pi)} T m^2, with B "
-               f"{_range(v.TINY / np.pi, v.HUGE / np.pi)} T and radius {_range(np.sqrt(v.TINY), np.sqrt(v.HUGE))} m")
+    allowed = (f"B r^2 must be {between(v.TINY / np.pi, v.HUGE * phi0 / np.pi)} T m^2, with B "
+               f"{between(v.TINY / np.pi, v.HUGE / np.pi)} T and radius {between(np.sqrt(v.TINY), np.sqrt(v.HUGE))} m")
     return v.scalar_or_array(v.steps_in_float_range(
         {"B pi r^2 / Phi0": quanta, "pi B": pi_B, "r^2": r2, "B pi r^2": flux}, allowed, B=B, radius=r))
 
@@ -124,8 +121,8 @@ def whole_flux_quanta(B, radius, convention: str = DEFAULT_CONVENTION):
     if (q > _MAX_COUNT).any():
         B, r = v.broadcast(B=v.as_real_array(B, "B"), radius=v.as_real_array(radius, "radius"))
         i = tuple(np.argwhere(q > _MAX_COUNT)[0]) if q.ndim else ()
-        most = v.figures(_MAX_COUNT * flux_quantum(convention) / np.pi, up=False)
-        raise ValueError(f"whole flux quanta must fit a 64-bit integer (at most 2**63 - 1 = {_MAX_COUNT:.4g}, "
+        most = rounded(_MAX_COUNT * flux_quantum(convention) / np.pi, up=False)
+        raise v.InputError(f"whole flux quanta must fit a 64-bit integer (at most 2**63 - 1 = {_MAX_COUNT:.4g}, "
                          f"so B r^2 at most {most} T m^2); got {q[i]:.4g} for B = {B[i]:.4g} T "
                          f"and radius = {r[i]:.4g} m")
     return int(q) if q.ndim == 0 else q.astype(np.int64)

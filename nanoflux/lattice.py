@@ -11,8 +11,8 @@ from typing import NamedTuple
 
 import numpy as np
 
-from . import _validate as v
-from .materials import get_material
+from nanoflux import validate as v
+from nanoflux.materials import get_material
 
 #: Crystal structure of each preset that has one here (magnetite's spinel is not built).
 STRUCTURES = {"Fe": "bcc", "Ni": "fcc", "Co": "hcp"}
@@ -37,7 +37,7 @@ class Lattice(NamedTuple):
 def lattice(material: str) -> Lattice:
     """The crystal lattice of ``material`` ("Fe", "Ni" or "Co"), consistent with its preset's n and Ms."""
     if material not in STRUCTURES:
-        raise ValueError(f"material must be one of {', '.join(repr(k) for k in STRUCTURES)} "
+        raise v.InputError(f"material must be one of {', '.join(repr(k) for k in STRUCTURES)} "
                          f"(a crystal built here); got {material!r}")
     m = get_material(material)
     structure = STRUCTURES[material]

@@ -19,7 +19,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from types import MappingProxyType
 
-from .constants import VACUUM_PERMEABILITY
+from nanoflux.constants import VACUUM_PERMEABILITY
+from nanoflux.validate import InputError
 
 
 @dataclass(frozen=True)
@@ -67,7 +68,7 @@ MATERIALS = MappingProxyType({
 def get_material(name) -> Material:
     """Return the preset called ``name``; ValueError listing the known names otherwise."""
     if not isinstance(name, str) or name not in MATERIALS:
-        raise ValueError(
+        raise InputError(
             f"material must be one of {', '.join(repr(k) for k in MATERIALS)}; got {name!r}"
         )
     return MATERIALS[name]

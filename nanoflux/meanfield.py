@@ -11,27 +11,24 @@ from typing import NamedTuple
 
 import numpy as np
 
-from . import _validate as v
-from .constants import (
-    PAPER_DENSITY_PER_M3,
-    PAPER_TABLE_ONE_DECIMALS,
-    PAPER_TABLE_ONE_N,
-    PAPER_TABLE_ONE_NM,
-)
-from .materials import MATERIALS, get_material
+from nanoflux import paper
+from nanoflux import validate as v
+from nanoflux.formatting import between, rounded
+from nanoflux.materials import MATERIALS, get_material
+from nanoflux.paper import Printed
 
 
 def _density(n, material) -> np.ndarray:
     """Resolve n from a number, a material preset, or the paper's 1e23 m^-3."""
     if material is not None:
         if n is not None:
-            raise ValueError(
+            raise v.InputError(
                 f"give either n or material (one of {', '.join(repr(k) for k in MATERIALS)}), not both; "
                 f"got n={n!r} and material={material!r}"
             )
         return np.asarray(get_material(material).n_per_m3)
     if n is None:
-        return np.asarray(PAPER_DENSITY_PER_M3)
+        return np.asarray(paper.DENSITY_PER_M3)
     return v.positive_finite(n, "n", "m^-3")
 
 
@@ -49,8 +46,8 @@ def critical_radius_mean_field(N=1, n=None, *, material=None):
     scale = 3.0 / (4.0 * np.pi)
     v.steps_in_float_range(
         {"the sphere volume 3 N / (4 pi n)": volume, "3 N": three_N, "4 pi n": four_pi_n},
-        f"N / n must be {v.between(v.TINY / scale, Decimal(v.HUGE) / Decimal(scale))} m^3, with N at most "
-        f"{v.figures(v.HUGE / 3, up=False)} and n {v.between(v.TINY / (4 * np.pi), v.HUGE / (4 * np.pi))} m^-3",
+        f"N / n must be {between(v.TINY / scale, Decimal(v.HUGE) / Decimal(scale))} m^3, with N at most "
+        f"{rounded(v.HUGE / 3, up=False)} and n {between(v.TINY / (4 * np.pi), v.HUGE / (4 * np.pi))} m^-3",
         N=N, n=n)
     return v.scalar_or_array(np.cbrt(volume))
 
@@ -68,28 +65,36 @@ def dipoles_in_sphere(radius, n=None, *, material=None):
         count = sphere * n
     return v.scalar_or_array(v.steps_in_float_range(
         {"the mean count (4/3) pi r^3 n": count, "r^3": r3, "(4/3) pi r^3": sphere},
-        f"r^3 n must be {v.between(v.TINY / scale, v.HUGE / scale)}, with radius "
-        f"{v.between(np.cbrt(v.TINY), np.cbrt(v.HUGE / scale))} m", radius=r, n=n))
+        f"r^3 n must be {between(v.TINY / scale, v.HUGE / scale)}, with radius "
+        f"{between(np.cbrt(v.TINY), np.cbrt(v.HUGE / scale))} m", radius=r, n=n))
 
 
 class TableRow(NamedTuple):
-    """One row of Table I: N, the recomputed radius (m and nm), the paper's printed value (nm or None)."""
+    """One row of Table I: N, the recomputed radius (m and nm), and the paper's printed value
+    (a :class:`nanoflux.paper.Printed`, or None where the paper prints none)."""
 
     N: int
     radius_m: float
     radius_nm: float
-    paper_nm: float | None
-    paper_decimals: int | None
+    printed: Printed | None
+
+    @property
+    def paper_nm(self) -> float | None:
+        """The printed radius in nm, or None."""
+        return None if self.printed is None else self.printed.value
+
+    @property
+    def paper_decimals(self) -> int | None:
+        """The printed radius's decimal places, or None."""
+        return None if self.printed is None else self.printed.decimals
 
     @property
     def agrees(self) -> bool | None:
         """Whether the recomputed radius rounds to the printed value (None where the paper prints none)."""
-        if self.paper_nm is None:
-            return None
-        return abs(self.radius_nm - self.paper_nm) <= 0.5 * 10.0 ** -self.paper_decimals + 1e-12
+        return None if self.printed is None else self.printed.agrees(self.radius_nm)
 
 
-def table_one(N=PAPER_TABLE_ONE_N, n=None, *, material=None) -> list[TableRow]:
+def table_one(N=paper.TABLE_ONE_N, n=None, *, material=None) -> list[TableRow]:
     """The paper's Table I recomputed: one :class:`TableRow` per N.
 
     The paper's printed value is attached only where it applies: at the paper's
@@ -97,16 +102,14 @@ def table_one(N=PAPER_TABLE_ONE_N, n=None, *, material=None) -> list[TableRow]:
     """
     Ns = v.whole_number_at_least_one(np.atleast_1d(v.as_real_array(N, "N")), "N")
     if Ns.ndim != 1:
-        raise ValueError(f"N must be a number or a one-dimensional sequence; got shape {Ns.shape}")
+        raise v.InputError(f"N must be a number or a one-dimensional sequence; got shape {Ns.shape}")
     density = _density(n, material)
     if density.ndim != 0:
-        raise ValueError(f"n must be a single number for a table; got {n!r}")
-    paper = material is None and float(density) == PAPER_DENSITY_PER_M3
+        raise v.InputError(f"n must be a single number for a table; got {n!r}")
+    at_paper_density = material is None and float(density) == paper.DENSITY_PER_M3
     radii = critical_radius_mean_field(Ns, float(density))
     rows = []
     for count, r in zip(Ns, np.atleast_1d(radii)):
-        count = int(count)
-        printed = PAPER_TABLE_ONE_NM.get(count) if paper else None
-        decimals = PAPER_TABLE_ONE_DECIMALS.get(count) if paper else None
-        rows.append(TableRow(count, float(r), float(r) * 1e9, printed, decimals))
+        printed = paper.TABLE_ONE.get(int(count)) if at_paper_density else None
+        rows.append(TableRow(int(count), float(r), float(r) * 1e9, printed))
     return rows

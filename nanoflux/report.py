@@ -7,23 +7,18 @@ from __future__ import annotations
 
 import numpy as np
 
-from . import _validate as v
-from ._format import num
-from .tables import Table
-from .claims import check_claims
-from .flux import critical_area, critical_radius, flux_quantum
-from .materials import get_material
-from .meanfield import table_one
+from nanoflux import validate as v
+from nanoflux.formatting import fixed, num, round_off
+from nanoflux.tables import Table
+from nanoflux.claims import check_claims
+from nanoflux.flux import critical_area, critical_radius, flux_quantum
+from nanoflux.materials import get_material
+from nanoflux.meanfield import table_one
 
 
 def _table(header, rows, caption: str = "", words: int = 0) -> Table:
     """A Table of formatted cells; the first ``words`` columns hold words (left-aligned in HTML)."""
     return Table(tuple(header), [tuple(r) for r in rows], caption, tuple(range(words)))
-
-
-def _fixed(x: float) -> str:
-    """Two decimals for ordinary sizes, significant figures for very large ones."""
-    return f"{x:.2f}" if abs(x) < 1e9 else num(x, 4)
 
 
 def flux_radius_table(B_tesla=(), convention: str = "h/2e", *, materials=()) -> Table:
@@ -39,7 +34,7 @@ def flux_radius_table(B_tesla=(), convention: str = "h/2e", *, materials=()) -> 
         areas_nm2 = critical_area(np.array(fields), convention) * 1e18 if fields else np.array([])
     v.in_float_range(areas_nm2, "A in nm^2", "B must be at least 1e-290 T for this table", B=np.array(fields))
     rows = [
-        (label, f"{b:.4g}", _fixed(area), _fixed(critical_radius(b, convention) * 1e9))
+        (label, f"{b:.4g}", fixed(area), fixed(critical_radius(b, convention) * 1e9))
         for label, b, area in zip(labels, fields, areas_nm2)
     ]
     caption = f"Phi0 = {convention} = {phi0:.9e} Wb (Eq. 2)"
@@ -67,7 +62,7 @@ def claims_table(results=None) -> Table:
 
 def claim_row(result) -> tuple[str, str, str, str, str]:
     """One claim formatted: PASS/FAIL, key, printed value, recomputed value, where in the paper
-    (shared by :func:`claims_text` and the reading site's claims table)."""
+    (shared by :func:`claims_table` and the reading site's claims table)."""
     c = result.claim
     shown = f"{result.recomputed:.{max(c.decimals, 3) if c.unit else 6}f}"
     return ("PASS" if result.agrees else "FAIL", c.key, f"{c.printed_text} {c.unit}".strip(),
@@ -91,7 +86,7 @@ def samples_table(sample_list, aligned: bool) -> Table:
 # -- the assumptions notebook (06) -------------------------------------------------------------------
 
 def density_table(rows) -> Table:
-    """Densities against the paper's, with Table I recomputed at each (rows from assumptions.density_rows)."""
+    """Densities against the paper's, with Table I recomputed at each (rows from studies.assumptions.density_rows)."""
     Ns = list(rows[0]["radius_nm"])
     header = ("density", "n [m^-3]", "n / paper", *(f"r_c(N={k}) [nm]" for k in Ns))
     body = [(r["label"], num(r['n_per_m3']), num(r['ratio_to_paper']),
@@ -100,41 +95,35 @@ def density_table(rows) -> Table:
 
 
 def convention_table(rows, phi0: dict) -> Table:
-    """r_c under h/2e and h/e per field (rows from assumptions.convention_rows)."""
+    """r_c under h/2e and h/e per field (rows from studies.assumptions.convention_rows)."""
     caption = "; ".join(f"Phi0({c}) = {v:.9e} Wb" for c, v in phi0.items())
     body = [(f"{r['B_tesla']:.4g}", f"{r['radius_nm']['h/2e']:.2f}", f"{r['radius_nm']['h/e']:.2f}",
              f"{r['ratio']:.6f}") for r in rows]
     return _table(("B [T]", "r_c h/2e [nm]", "r_c h/e [nm]", "h/e / h/2e"), body, caption)
 
 
-def field_table(rows, convention: str) -> Table:
-    """The flux-quantum radius at each material's mu0 Ms (rows from assumptions.field_rows)."""
-    body = [(r["label"], f"{r['B_tesla']:.4f}", f"{r['radius_nm']:.2f}") for r in rows]
-    return _table(("material", "mu0 Ms [T]", f"r_c ({convention}) [nm]"), body, words=1)
-
-
 def shape_table(rows, convention: str) -> Table:
-    """Internal B and the flux-quantum radius by shape (rows from assumptions.shape_rows)."""
+    """Internal B and the flux-quantum radius by shape (rows from studies.assumptions.shape_rows)."""
     body = [(r["label"], r["shape"], f"{r['B_tesla']:.4f}", f"{r['radius_nm']:.2f}") for r in rows]
     return _table(("material", "shape", "internal B [T]", f"r_c ({convention}) [nm]"), body, words=2)
 
 
 def midplane_table(rows) -> Table:
-    """Flux through the mid-plane disc of a uniformly magnetized sphere (rows from assumptions.midplane_flux_rows)."""
+    """Flux through the mid-plane disc of a uniformly magnetized sphere (rows from studies.assumptions.midplane_flux_rows)."""
     body = [(f"{r['radius_over_critical']:.3g}", f"{r['radius_nm']:.2f}", num(r["flux_Wb"], 4), f"{r['flux_over_phi0']:.4f}")
             for r in rows]
     return _table(("R / r_c", "R [nm]", "flux [Wb]", "flux / Phi0"), body)
 
 
 def magnetic_length_table(rows) -> Table:
-    """The paper's r_c beside the magnetic length (rows from assumptions.magnetic_length_rows)."""
+    """The paper's r_c beside the magnetic length (rows from studies.assumptions.magnetic_length_rows)."""
     body = [(f"{r['B_tesla']:.4g}", f"{r['radius_nm']:.6f}", f"{r['magnetic_length_nm']:.6f}", f"{r['ratio']:.15f}")
             for r in rows]
     return _table(("B [T]", "r_c, Eq. 4 [nm]", "sqrt(hbar/(e B)) [nm]", "ratio"), body)
 
 
 def moment_density_table(rows) -> Table:
-    """mu0 n mu_B against mu0 Ms (rows from assumptions.moment_density_rows)."""
+    """mu0 n mu_B against mu0 Ms (rows from studies.assumptions.moment_density_rows)."""
     dash = "-"
     body = [(r["label"], num(r["n_per_m3"]), num(r["mu0_n_muB_tesla"], 4),
              dash if r["mu0Ms_tesla"] is None else f"{r['mu0Ms_tesla']:.4f}",
@@ -143,7 +132,7 @@ def moment_density_table(rows) -> Table:
 
 
 def criteria_table(rows) -> Table:
-    """Dipoles in a sphere of the flux-quantum radius (rows from assumptions.criteria_rows)."""
+    """Dipoles in a sphere of the flux-quantum radius (rows from studies.assumptions.criteria_rows)."""
     dash = "-"
     body = [(r["label"], num(r['n_per_m3']), f"{r['radius_1T_nm']:.2f}", num(r['N_at_1T']),
              dash if r["radius_own_field_nm"] is None else f"{r['radius_own_field_nm']:.2f}",
@@ -153,16 +142,8 @@ def criteria_table(rows) -> Table:
 
 # -- the discrete-dipoles notebook (05) --------------------------------------------------------------
 
-from .dipole_study import ROUND_OFF  # noqa: E402  (relative values below it print as "< 1e-12":
-#                                        round-off digits differ between machines and carry no information, words=1)
-
-
-def _tiny(x: float) -> str:
-    return f"< {ROUND_OFF:.0e}" if abs(x) < ROUND_OFF else f"{x:.3e}"
-
-
 def divergence_table(rows) -> Table:
-    """Pointwise finite-difference div B at steps h and h/2 (rows from dipole_study.divergence_rows):
+    """Pointwise finite-difference div B at steps h and h/2 (rows from studies.discrete_dipoles.divergence_rows):
     the median and 99th percentile of |div B| / (sum of |dB_i/dx_i|), and the h^2 check far from dipoles."""
     body = [(f"{r['N']:d}", r["model"], f"{r['step_m'] * 1e9:.3g}", f"{r['points']:d}", f"{r['inside']:d}",
              f"{r['h_q50']:.2g}", f"{r['h_q99']:.2g}", f"{r['h2_q50']:.2g}", f"{r['h2_q99']:.2g}",
@@ -172,13 +153,13 @@ def divergence_table(rows) -> Table:
 
 
 def flux_table(rows) -> Table:
-    """Relative net flux through the closed spheres (rows from dipole_study.flux_rows)."""
-    body = [(f"{r['N']:d}", r["model"], _tiny(r["relative_inside"]), _tiny(r["relative_outside"])) for r in rows]
+    """Relative net flux through the closed spheres (rows from studies.discrete_dipoles.flux_rows)."""
+    body = [(f"{r['N']:d}", r["model"], round_off(r["relative_inside"]), round_off(r["relative_outside"])) for r in rows]
     return _table(("N", "model", "sphere 2R, all inside", "sphere off-centre, none inside"), body, words=2)
 
 
 def ball_table(rows) -> Table:
-    """<B_z> V / (mu0 m) over a ball around one dipole (rows from dipole_study.ball_rows)."""
+    """<B_z> V / (mu0 m) over a ball around one dipole (rows from studies.discrete_dipoles.contact_term_rows)."""
     def shown(x):
         return f"{x:+.9f}" if abs(x) >= 1e-9 else f"{x:+.1e}"
     body = [(r["model"], f"{r['expected']:+.9f}", shown(r["computed"]), f"{r['quadrature_change']:.1e}") for r in rows]
@@ -187,7 +168,7 @@ def ball_table(rows) -> Table:
 
 def fluctuation_table(fluct, law, *, aligned: bool = True) -> Table:
     """Mean and spread of B_z at the probe over configurations (a dipole_checks.FieldFluctuation),
-    with the spread times sqrt(N) beside the law's prefactor (dipole_study.spread_law)."""
+    with the spread times sqrt(N) beside the law's prefactor (studies.discrete_dipoles.spread_law)."""
     spread = fluct.relative if aligned else fluct.std_over_scale
     body = [(f"{int(N):d}", f"{m:.4g}", f"{s:.4g}", f"{r:.3g}", f"{r * np.sqrt(N):.3g}", f"{law['prefactor']:.3g}")
             for N, m, s, r in zip(fluct.N, fluct.mean, fluct.std, spread)]
@@ -197,27 +178,22 @@ def fluctuation_table(fluct, law, *, aligned: bool = True) -> Table:
 
 # -- the atoms-to-continuum notebook (08) ---------------------------------------------------------------
 
-def _tiny_signed(x: float) -> str:
-    """A signed value, or "< 1e-12" at round-off level (its digits differ between machines)."""
-    return f"< {ROUND_OFF:.0e}" if abs(x) < ROUND_OFF else f"{x:+.1e}"
-
-
 def lattice_table(rows) -> Table:
-    """Each crystal against its preset (rows from continuum.describe)."""
+    """Each crystal against its preset (rows from studies.atoms_to_continuum.crystal_row)."""
     body = [(r["material"], r["structure"], f"{r['a_nm']:.4f}", f"{r['moment_muB']:.3f}", num(r["n_per_m3"]),
              f"{r['n_times_m_over_Ms']:.12f}") for r in rows]
     return _table(("material", "lattice", "a [nm]", "m [mu_B]", "n [m^-3]", "n m / Ms"), body, words=2)
 
 
 def size_table(rows) -> Table:
-    """The size study of one crystal (rows from continuum.size_rows)."""
+    """The size study of one crystal (rows from studies.atoms_to_continuum.size_rows)."""
     body = [(f"{r['radius_nm']:.3f}", f"{r['atoms']:d}", f"{r['flux_over_continuum']:.5f}", f"{r['flux_over_phi0']:.4f}",
-             f"{r['outside_over_dipole']:.6f}", _tiny_signed(r["lorentz_over_mu0Ms"])) for r in rows]
+             f"{r['outside_over_dipole']:.6f}", round_off(r["lorentz_over_mu0Ms"], signed=True)) for r in rows]
     return _table(("R [nm]", "atoms", "flux / continuum", "flux / Phi0", "B(2R) / dipole", "Lorentz / mu0 Ms"), body)
 
 
 def threshold_table(rows, tolerances) -> Table:
-    """Where each quantity comes within each tolerance of the continuum (rows from continuum.thresholds)."""
+    """Where each quantity comes within each tolerance of the continuum (rows from studies.atoms_to_continuum.thresholds)."""
     def nm(x):
         return "not reached" if x is None else f"{x:.3g} nm"
     body = []
@@ -232,7 +208,7 @@ def threshold_table(rows, tolerances) -> Table:
 
 
 def ball_average_table(balls: dict, picks: int = 8) -> Table:
-    """Ball averages in units of (2/3) mu0 Ms at ``picks`` radii (rows from continuum.ball_rows per material,
+    """Ball averages in units of (2/3) mu0 Ms at ``picks`` radii (rows from studies.atoms_to_continuum.ball_rows per material,
     all on one grid of radii)."""
     names = list(balls)
     rows = balls[names[0]]

@@ -34,7 +34,7 @@ def assert_shows_iron(state: dict) -> None:
     """The explorer, with the Fe preset picked, shows iron's values as the text states them (2.145 T,
     8.491e28 m^-3) and both radii as the module computes them at those values and the N shown."""
     from nanoflux import flux, meanfield
-    from nanoflux._format import num
+    from nanoflux.formatting import num
     from nanoflux.materials import get_material
 
     fe = get_material("Fe")

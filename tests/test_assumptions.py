@@ -3,7 +3,10 @@ import math
 
 import pytest
 
-from nanoflux import assumption_plots, assumptions, parameters, report
+from nanoflux import report
+from nanoflux.plots import assumptions as assumption_plots
+from nanoflux.running import parameters
+from nanoflux.studies import assumptions
 
 H, E = 6.62607015e-34, 1.602176634e-19
 MU0 = 1.25663706127e-6  # CODATA 2022, typed here as an independent witness

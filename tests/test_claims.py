@@ -24,7 +24,7 @@ def test_the_ledger_holds_every_printed_number():
 
 def test_a_wrong_claim_fails():
     # witness: 25.6 nm is not 25.656 nm at one decimal; the ledger must be able to say FAIL
-    claim = dataclasses.replace(nf.CLAIMS[0], printed=25.6, printed_text="25.6")
+    claim = dataclasses.replace(nf.CLAIMS[0], source=dataclasses.replace(nf.CLAIMS[0].source, value=25.6, text="25.6"))
     (result,) = nf.check_claims([claim])
     assert not result.agrees
     assert result.difference == pytest.approx(0.056, abs=1e-3)

@@ -60,8 +60,8 @@ def exit_code(argv):
     (["table", "--dipoles", "0.5"], "N must be a whole number"),
     (["table", "--density", "0"], "n must be positive"),
     (["frobnicate"], "invalid choice"),
-    (["classroom", "--port", "0"], "must be from 1 to 65535; got 0"),
-    (["classroom", "--port", "70000"], "must be from 1 to 65535; got 70000"),
+    (["classroom", "--port", "0"], "--port must be a whole number from 1 to 65535; got 0"),
+    (["classroom", "--port", "70000"], "--port must be a whole number from 1 to 65535; got 70000"),
     (["classroom", "--port", "80a"], "not a whole number: '80a'"),
     ([], "required"),
 ])

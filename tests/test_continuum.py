@@ -5,6 +5,7 @@ import numpy as np
 import pytest
 
 from nanoflux import continuum, dipole_field, get_material, lattice
+from nanoflux.studies import atoms_to_continuum
 from nanoflux.constants import VACUUM_PERMEABILITY
 
 MU0 = VACUUM_PERMEABILITY.value
@@ -92,7 +93,7 @@ def test_ball_average_against_the_surface_integral_of_the_vector_potential():
     atoms = lattice.sphere(lat, 1.2e-9)
     mu0Ms = MU0 * get_material("Fe").Ms_A_per_m
     rho = 0.61e-9
-    row = continuum.ball_rows("Fe", 1.2e-9, [rho])[0]
+    row = atoms_to_continuum.ball_rows("Fe", 1.2e-9, [rho])[0]
     u, w = np.polynomial.legendre.leggauss(200)
     phi = 2 * math.pi * np.arange(400) / 400
     s = np.sqrt(1 - u * u)
@@ -109,7 +110,7 @@ def test_ball_average_against_the_surface_integral_of_the_vector_potential():
 
 
 def test_a_uniform_limit_is_approached():
-    rows = continuum.size_rows("Ni", [1e-9, 4e-9])
+    rows = atoms_to_continuum.size_rows("Ni", [1e-9, 4e-9])
     assert abs(rows[-1]["flux_over_continuum"] - 1) < abs(rows[0]["flux_over_continuum"] - 1)
     assert abs(rows[-1]["outside_over_dipole"] - 1) < 2e-3
     # witness: Phi / Phi0 = flux in Wb over h / 2e
@@ -118,5 +119,5 @@ def test_a_uniform_limit_is_approached():
 
 def test_agreement_length_is_from_which_on():
     rows = [{"x": 1, "q": 1.5}, {"x": 2, "q": 1.001}, {"x": 3, "q": 1.02}, {"x": 4, "q": 1.004}, {"x": 5, "q": 0.999}]
-    assert continuum.agreement_length(rows, "q", 0.01, "x") == 4
-    assert continuum.agreement_length(rows, "q", 0.0001, "x") is None
+    assert atoms_to_continuum.agreement_length(rows, "q", 0.01, "x") == 4
+    assert atoms_to_continuum.agreement_length(rows, "q", 0.0001, "x") is None

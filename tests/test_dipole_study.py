@@ -5,16 +5,19 @@ import numpy as np
 import pytest
 
 import nanoflux as nf
-from nanoflux import dipole_plots, dipole_study, parameters, report
+from nanoflux import report
+from nanoflux.plots import dipoles as dipole_plots
+from nanoflux.running import parameters
+from nanoflux.studies import discrete_dipoles
 
 
 @pytest.fixture(scope="module")
 def small():
-    return dipole_study.samples([1, 5, 40], 1e23, seed=11)
+    return discrete_dipoles.samples([1, 5, 40], 1e23, seed=11)
 
 
 def test_samples_are_seeded_and_fill_the_mean_field_sphere(small):
-    again = dipole_study.samples([1, 5, 40], 1e23, seed=11)
+    again = discrete_dipoles.samples([1, 5, 40], 1e23, seed=11)
     for a, b in zip(small, again):
         np.testing.assert_array_equal(a.positions, b.positions)
     for s in small:
@@ -22,13 +25,13 @@ def test_samples_are_seeded_and_fill_the_mean_field_sphere(small):
         assert s.radius == pytest.approx((3 * s.N / (4 * math.pi * 1e23)) ** (1 / 3), rel=1e-13)
         assert s.positions.shape == (s.N, 3)
         assert (np.linalg.norm(s.positions, axis=1) <= s.radius).all()
-    other = dipole_study.samples([5], 1e23, seed=12)[0]
-    assert not np.array_equal(other.positions, dipole_study.samples([5], 1e23, seed=11)[0].positions)
+    other = discrete_dipoles.samples([5], 1e23, seed=12)[0]
+    assert not np.array_equal(other.positions, discrete_dipoles.samples([5], 1e23, seed=11)[0].positions)
 
 
 def test_divergence_is_sampled_between_the_dipoles_and_falls_like_h_squared_far_from_them(small):
     # witness: the exact divergence is zero, so far from every dipole the residual is O(h^2): ratio near 4
-    rows = dipole_study.divergence_rows(small, 1e23, 0.125, 0.25)  # far points (10 h) exist at every N
+    rows = discrete_dipoles.divergence_rows(small, 1e23, 0.125, 0.25)  # far points (10 h) exist at every N
     point = [r for r in rows if r["model"] == "point dipoles"]
     for row in point:
         assert row["inside"] > 0  # points inside the particle are kept, for every N
@@ -39,23 +42,23 @@ def test_divergence_is_sampled_between_the_dipoles_and_falls_like_h_squared_far_
 
 def test_charge_pairs_pass_the_same_checks(small):
     # witness: a magnetic-charge model is divergence-free away from its charges, too
-    div = dipole_study.divergence_rows(small[:2], 1e23, 0.2, 0.25)
+    div = discrete_dipoles.divergence_rows(small[:2], 1e23, 0.2, 0.25)
     for a, b in zip(div[0::2], div[1::2]):
         assert (a["model"], b["model"]) == ("point dipoles", "charge pairs")
         assert b["h_q50"] == pytest.approx(a["h_q50"], rel=1e-2) and 3.5 < b["law_ratio"] < 5.0
-    for row in dipole_study.flux_rows(small[:2], 1e23):
+    for row in discrete_dipoles.flux_rows(small[:2], 1e23):
         assert row["relative_inside"] < 1e-12 and row["relative_outside"] < 1e-12
 
 
 def test_flux_is_round_off(small):
     # witness: Gauss's theorem with div B = 0: no net flux through any closed surface
-    for row in dipole_study.flux_rows(small, 1e23):
+    for row in discrete_dipoles.flux_rows(small, 1e23):
         assert row["relative_inside"] < 1e-12 and row["relative_outside"] < 1e-12
 
 
 def test_ball_averages_tell_loop_charges_and_formula_apart():
     # witness: Jackson's +2/3 (currents) and -1/3 (magnetic charges); the bare formula averages to 0
-    rows = {r["model"].split()[0]: r for r in dipole_study.ball_rows(1e23)}
+    rows = {r["model"].split()[0]: r for r in discrete_dipoles.contact_term_rows(1e23)}
     assert rows["current"]["computed"] == pytest.approx(2 / 3, abs=1e-12)
     assert rows["charge"]["computed"] == pytest.approx(-1 / 3, abs=1e-12)
     assert abs(rows["the"]["computed"]) < 1e-10
@@ -99,21 +102,21 @@ def flat(text):
 
 
 def _study(small):
-    div = dipole_study.divergence_rows(small, 1e23, 0.2, 0.25)
-    flux = dipole_study.flux_rows(small, 1e23)
+    div = discrete_dipoles.divergence_rows(small, 1e23, 0.2, 0.25)
+    flux = discrete_dipoles.flux_rows(small, 1e23)
     fluct = nf.field_fluctuation([1, 5, 40], 1e23, n_configs=30, rng=3)
-    return div, flux, dipole_study.ball_rows(1e23), fluct, dipole_study.spread_law(fluct, aligned=True)
+    return div, flux, discrete_dipoles.contact_term_rows(1e23), fluct, discrete_dipoles.spread_law(fluct, aligned=True)
 
 
 def test_summary_follows_the_data(small):
     div, flux, balls, fluct, law = _study(small)
-    text = flat(dipole_study.summary(div, flux, balls, fluct, law))
+    text = flat(discrete_dipoles.conclusions(div, flux, balls, fluct, law))
     assert "below 1e-12" in text and "divided the residual" in text and "cannot tell the two models apart" in text
     assert "+0.666667 (expected +2/3)" in text and "-0.333333 (expected -1/3)" in text
     bad = [dict(r, law_ratio=1.1) for r in div]
-    assert "not the factor 4" in flat(dipole_study.summary(bad, flux, balls, fluct, law))
+    assert "not the factor 4" in flat(discrete_dipoles.conclusions(bad, flux, balls, fluct, law))
     leaky = [dict(r, relative_inside=1e-3) for r in flux]
-    assert "not at round-off level" in flat(dipole_study.summary(div, leaky, balls, fluct, law))
+    assert "not at round-off level" in flat(discrete_dipoles.conclusions(div, leaky, balls, fluct, law))
 
 
 def test_report_hides_only_round_off():
@@ -124,10 +127,10 @@ def test_report_hides_only_round_off():
 
 def test_plots_build(small):
     assert len(dipole_plots.field_lines_figure(small[:2], resolution=41).axes) >= 2
-    div = dipole_study.divergence_rows(small[:2], 1e23, 0.25, 0.25)
+    div = discrete_dipoles.divergence_rows(small[:2], 1e23, 0.25, 0.25)
     fluct = nf.field_fluctuation([1, 5], 1e23, n_configs=10, rng=1)
-    fig = dipole_plots.checks_figure(div, dipole_study.flux_rows(small[:2], 1e23), fluct,
-                                     dipole_study.spread_law(fluct, aligned=True))
+    fig = dipole_plots.checks_figure(div, discrete_dipoles.flux_rows(small[:2], 1e23), fluct,
+                                     discrete_dipoles.spread_law(fluct, aligned=True))
     assert len(fig.axes) == 3
 
 
@@ -138,8 +141,8 @@ BASE = {"N_values": [1, 10], "n_per_m3": 1e23, "seed": 1, "grid_step_over_radius
 @pytest.mark.parametrize("change, exc, words", [
     ({"N_values": [0]}, ValueError, "N_values must be a whole number of at least 1"),
     ({"N_values": [20000]}, ValueError, "N_values must not exceed 10000"),
-    ({"seed": -1}, TypeError, "seed must be a whole number of at least 0"),
-    ({"seed": 1.5}, TypeError, "seed must be a whole number"),
+    ({"seed": -1}, ValueError, "seed must be a whole number of at least 0"),
+    ({"seed": 1.5}, TypeError, "seed must be a whole number of at least 0"),
     ({"grid_step_over_radius": 0.01}, ValueError, "grid_step_over_radius must be between 0.05 and 0.5"),
     ({"n_configs": 1}, ValueError, "n_configs must be a whole number from 2 to 5000"),
     ({"exclusion_over_spacing": 0.5}, ValueError, "exclusion_over_spacing must be between 0.05 and 0.45"),

@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 import nanoflux as nf
-from nanoflux import exercises
+from nanoflux.classroom import exercises
 
 # witness: each expected value from an independent route, the paper's printed numbers or exact algebra
 INDEPENDENT = {

@@ -10,7 +10,8 @@ import numpy as np
 import pytest
 
 import nanoflux as nf
-from nanoflux import exercises, explorer, parameters, runner
+from nanoflux.classroom import exercises, explorer
+from nanoflux.running import outputs, parameters, plan, runner, stored
 
 DEFAULTS = dict(B_tesla=1.0, N=1, n_per_m3=1e23, flux_quantum_convention="h/2e", material="none")
 
@@ -18,7 +19,7 @@ DEFAULTS = dict(B_tesla=1.0, N=1, n_per_m3=1e23, flux_quantum_convention="h/2e",
 # -- the validator ------------------------------------------------------------------------------------
 
 def test_validator_is_registered_and_accepts_the_declared_defaults():
-    declared = runner.declared_parameters(runner.NOTEBOOKS_DIR / "07_classroom_explorer.ipynb")
+    declared = stored.declared_parameters(outputs.NOTEBOOKS_DIR / "07_classroom_explorer.ipynb")
     assert declared == {**DEFAULTS, "output_dir": None}
     assert parameters.VALIDATORS["07_classroom_explorer"] is parameters.classroom_explorer
     assert parameters.classroom_explorer(**DEFAULTS) == DEFAULTS
@@ -48,8 +49,8 @@ def test_validator_takes_a_large_integer_density_and_numpy_numbers():
 
 
 def test_runner_refuses_a_bad_value_for_07_before_any_kernel():
-    with pytest.raises(runner.RunError, match=r"07_classroom_explorer: N must be between 1 and 1000000"):
-        runner.plan(only=["07"], assignments=["N=5000000"])
+    with pytest.raises(plan.RunError, match=r"07_classroom_explorer: N must be between 1 and 1000000"):
+        plan.plan(only=["07"], assignments=["N=5000000"])
 
 
 # -- the Explorer: state and compute ----------------------------------------------------------------
@@ -160,7 +161,7 @@ def test_widgets_drive_the_explorer_and_show_its_values():
     app.convention.value = "h/e"
     assert app.explorer.state.flux_quantum_convention == "h/e" and app.image.value != before
     bundle = app._repr_mimebundle_()
-    assert bundle["text/plain"] == f"{explorer.STATIC_TEXT}\n{app.explorer.describe()}" and runner.WIDGET_VIEW in bundle
+    assert bundle["text/plain"] == f"{explorer.STATIC_TEXT}\n{app.explorer.alt_text()}" and stored.WIDGET_MIME[0] in bundle
     # the chart in words, at the values it shows: the alt text of the static chart
     assert "flux quantum h/e" in bundle["text/plain"] and "N = 1,000" in bundle["text/plain"]
     assert f"r_c = {app.explorer.state.flux_radius_nm:.4g} nm" in bundle["text/plain"]
@@ -201,23 +202,23 @@ def test_clean_notebook_drops_widget_state_and_views(tmp_path):
     nb.metadata["widgets"] = {"application/vnd.jupyter.widget-state+json": {"state": {"abc123": {}}}}
     cell = nbformat.v4.new_code_cell("app", execution_count=1)
     cell.outputs = [nbformat.v4.new_output("execute_result", execution_count=1, data={
-        "text/plain": "placeholder", runner.WIDGET_VIEW: {"model_id": "abc123", "version_major": 2}})]
+        "text/plain": "placeholder", stored.WIDGET_MIME[0]: {"model_id": "abc123", "version_major": 2}})]
     nb.cells = [cell]
     path = tmp_path / "nb.ipynb"
     nbformat.write(nb, str(path))
-    clean = runner.clean_notebook(path)
+    clean = stored.clean_notebook(path)
     assert "widgets" not in clean.metadata
     assert dict(clean.cells[0].outputs[0].data) == {"text/plain": "placeholder"}
 
 
 def test_stored_07_has_no_widget_state_and_shows_its_results():
-    nb = nbformat.read(str(runner.NOTEBOOKS_DIR / "07_classroom_explorer.ipynb"), as_version=4)
+    nb = nbformat.read(str(outputs.NOTEBOOKS_DIR / "07_classroom_explorer.ipynb"), as_version=4)
     assert "widgets" not in nb.metadata
-    outputs = [o for c in nb.cells if c.cell_type == "code" for o in c.outputs]
-    assert not any(runner.WIDGET_VIEW in o.get("data", {}) for o in outputs)
-    assert any(o.get("data", {}).get("text/plain", "").startswith(explorer.STATIC_TEXT + "\n") for o in outputs)
-    assert any("image/png" in o.get("data", {}) for o in outputs)
-    text = "".join(o.get("text", "") + o.get("data", {}).get("text/plain", "") for o in outputs)
+    shown = [o for c in nb.cells if c.cell_type == "code" for o in c.outputs]
+    assert not any(stored.WIDGET_MIME[0] in o.get("data", {}) for o in shown)
+    assert any(o.get("data", {}).get("text/plain", "").startswith(explorer.STATIC_TEXT + "\n") for o in shown)
+    assert any("image/png" in o.get("data", {}) for o in shown)
+    text = "".join(o.get("text", "") + o.get("data", {}).get("text/plain", "") for o in shown)
     assert "25.6556" in text and "13.3650" in text
     assert [c.id for c in nb.cells] == [f"cell-{i:02d}" for i in range(len(nb.cells))]
 
@@ -225,7 +226,7 @@ def test_stored_07_has_no_widget_state_and_shows_its_results():
 def test_the_students_notebook_reveals_no_expected_answer():
     # every answer but ex2's (10, too common a number to search for) at 3 and 4 significant figures,
     # in any cell's source or output of the stored students' notebook
-    nb = nbformat.read(str(runner.NOTEBOOKS_DIR / "07_classroom_explorer.ipynb"), as_version=4)
+    nb = nbformat.read(str(outputs.NOTEBOOKS_DIR / "07_classroom_explorer.ipynb"), as_version=4)
     everything = "\n".join([c.source for c in nb.cells] + [
         json.dumps(o) for c in nb.cells if c.cell_type == "code" for o in c.outputs])
     for key in ("ex1", "ex3", "ex4", "ex5"):
@@ -234,7 +235,7 @@ def test_the_students_notebook_reveals_no_expected_answer():
             assert f"{value:.{digits}g}" not in everything, (key, f"{value:.{digits}g}")
     assert "expected(" not in everything and "answer_key" not in everything
     # witness: the teacher's notebook does show them
-    teacher = nbformat.read(str(runner.NOTEBOOKS_DIR / "09_teacher_notes.ipynb"), as_version=4)
+    teacher = nbformat.read(str(outputs.NOTEBOOKS_DIR / "09_teacher_notes.ipynb"), as_version=4)
     shown = "\n".join(json.dumps(o) for c in teacher.cells if c.cell_type == "code" for o in c.outputs)
     assert all(f"{exercises.expected(k):.4g}" in shown for k in ("ex1", "ex3", "ex5"))
 

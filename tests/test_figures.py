@@ -7,7 +7,9 @@ import json
 
 import pytest
 
-from nanoflux import figures, runner
+from nanoflux import formatting, plots
+from nanoflux.plots import save
+from nanoflux.running import outputs, runner
 
 RMS_TOLERANCE = 6.0  # on 0-255 grey levels; text re-hinted by another FreeType stays well inside
 
@@ -25,16 +27,16 @@ FIGURE_NOTEBOOKS = ("03_figure1", "04_figure2", "05_discrete_dipoles", "06_assum
 
 @pytest.mark.parametrize("notebook", FIGURE_NOTEBOOKS)
 def test_committed_figures_are_reproduced(regenerated, notebook):
-    committed = runner.FIGURES_DIR
+    committed = outputs.FIGURES_DIR
     record = json.loads((committed / f"{notebook}.json").read_text())
     fresh = json.loads((regenerated / f"{notebook}.json").read_text())
     assert fresh["parameters"] == record["parameters"]
     names = sorted(record["results"]["files"])
-    assert names == sorted(fresh["results"]["files"]) and len(names) % len(figures.FORMATS) == 0
-    if record["results"]["made_with"] == figures.renderer_versions():
+    assert names == sorted(fresh["results"]["files"]) and len(names) % len(save.FORMATS) == 0
+    if record["results"]["made_with"] == save.renderer_versions():
         for name in names:
-            assert figures.sha256(regenerated / name) == figures.sha256(committed / name), name
-            assert record["results"]["files"][name] == figures.sha256(committed / name), name
+            assert save.sha256(regenerated / name) == save.sha256(committed / name), name
+            assert record["results"]["files"][name] == save.sha256(committed / name), name
     else:
         from matplotlib.testing.compare import compare_images
 
@@ -44,8 +46,8 @@ def test_committed_figures_are_reproduced(regenerated, notebook):
 
 
 def test_save_is_deterministic_and_carries_provenance(tmp_path):
-    a = figures.save_figure(figures.figure2(), tmp_path / "a", "f", notebook="nb", parameters={"x": 1})
-    b = figures.save_figure(figures.figure2(), tmp_path / "b", "f", notebook="nb", parameters={"x": 1})
+    a = save.save_figure(plots.figure2(), tmp_path / "a", "f", notebook="nb", parameters={"x": 1})
+    b = save.save_figure(plots.figure2(), tmp_path / "b", "f", notebook="nb", parameters={"x": 1})
     assert a == b
     png = (tmp_path / "a" / "f.png").read_bytes()
     svg = (tmp_path / "a" / "f.svg").read_text()
@@ -53,13 +55,13 @@ def test_save_is_deterministic_and_carries_provenance(tmp_path):
     assert b"Software" not in png and b'"notebook":"nb"' in png and b"nanoflux" in png
     assert "<dc:date>" not in svg and '"parameters":{"x":1}' in svg
     assert b"CreationDate" not in pdf and b"nanoflux" in pdf
-    c = figures.save_figure(figures.figure2(), tmp_path / "c", "f", notebook="nb", parameters={"x": 2})
+    c = save.save_figure(plots.figure2(), tmp_path / "c", "f", notebook="nb", parameters={"x": 2})
     assert c["f.png"] != a["f.png"]
 
 
 def test_figure1_draws_one_line_per_whole_flux_quantum():
     # witness: floor(k^2) lines for a particle of k r_c; each line is one or three Line2D segments
-    fig = figures.figure1(1.0, [2.5, 1.0, 0.6])
+    fig = plots.figure1(1.0, [2.5, 1.0, 0.6])
     titles = [ax.get_title() for ax in fig.axes]
     assert "6 flux lines" in titles[0] and "1 flux line" in titles[1] and "0 flux lines" in titles[2]
     assert len(fig.axes[2].lines) == 0
@@ -68,9 +70,9 @@ def test_figure1_draws_one_line_per_whole_flux_quantum():
 
 def test_figure_inputs_are_validated():
     with pytest.raises(ValueError, match="radii_over_critical must be positive"):
-        figures.figure1(1.0, [1.0, -1.0])
+        plots.figure1(1.0, [1.0, -1.0])
     with pytest.raises(ValueError, match="B must be positive"):
-        figures.figure1(0.0)
+        plots.figure1(0.0)
 
 
 def test_a_figure_with_text_outside_its_canvas_is_refused(tmp_path):
@@ -80,15 +82,15 @@ def test_a_figure_with_text_outside_its_canvas_is_refused(tmp_path):
     fig = Figure(figsize=(2.0, 2.0))
     ax = fig.subplots()
     ax.set_title("a title that is much too long for a two-inch figure to hold")
-    figures.describe(fig, "Empty axes under a title too long for them.")
-    assert "a title that is much too long for a two-inch figure to hold" in figures.text_outside_canvas(fig)
+    save.describe_figure(fig, "Empty axes under a title too long for them.")
+    assert "a title that is much too long for a two-inch figure to hold" in save.text_outside_canvas(fig)
     with pytest.raises(ValueError, match="figure clipped has text outside its canvas"):
-        figures.save_figure(fig, tmp_path, "clipped", notebook="test", parameters={})
+        save.save_figure(fig, tmp_path, "clipped", notebook="test", parameters={})
     assert not list(tmp_path.iterdir())
     fig = Figure(figsize=(3.0, 3.0))
     fig.subplots().set_title("fits")
     fig.tight_layout()
-    assert figures.text_outside_canvas(fig) == []
+    assert save.text_outside_canvas(fig) == []
 
 
 def test_every_saved_figure_keeps_its_text_on_the_canvas(regenerated):
@@ -102,7 +104,7 @@ def test_every_saved_figure_keeps_its_text_on_the_canvas(regenerated):
 @pytest.mark.parametrize("value, text", [(0.001, "0.001"), (0.01, "0.01"), (1, "1"), (1000, "1000"),
                                          (1e4, "1e4"), (1e6, "1e6"), (1e-4, "1e-4")])
 def test_one_tick_notation(value, text):
-    assert figures.tick_label(value) == text
+    assert formatting.tick_label(value) == text
 
 
 def test_a_figure_says_what_it_shows_or_is_not_saved(tmp_path):
@@ -111,20 +113,20 @@ def test_a_figure_says_what_it_shows_or_is_not_saved(tmp_path):
     fig = Figure()
     fig.subplots().plot([1, 2], [1, 4])
     with pytest.raises(ValueError, match="does not say what it shows"):
-        figures.save_figure(fig, tmp_path, "bare", notebook="nb", parameters={})
+        save.save_figure(fig, tmp_path, "bare", notebook="nb", parameters={})
     assert not list(tmp_path.iterdir())
-    figures.describe(fig, "A rising   line\n from (1, 1) to (2, 4).")
-    figures.save_figure(fig, tmp_path, "described", notebook="nb", parameters={"x": 1})
+    save.describe_figure(fig, "A rising   line\n from (1, 1) to (2, 4).")
+    save.save_figure(fig, tmp_path, "described", notebook="nb", parameters={"x": 1})
     # witness: the PNG's own Description chunk, read back by Pillow; PDF Subject, SVG dc:description
-    assert figures.saved_description(tmp_path / "described.png") == "A rising line from (1, 1) to (2, 4)."
+    assert save.saved_description(tmp_path / "described.png") == "A rising line from (1, 1) to (2, 4)."
     assert "A rising line from (1, 1) to (2, 4)." in (tmp_path / "described.svg").read_text()
-    shown = figures.show_png(tmp_path / "described.png")
+    shown = save.show_png(tmp_path / "described.png")
     assert repr(shown) == "A rising line from (1, 1) to (2, 4)."
     assert shown._repr_mimebundle_()["text/plain"] == repr(shown)
 
 
 def test_descriptions_follow_the_data():
-    one = figures.description(figures.figure1(1.0, [2.5, 1.0, 0.6]))
+    one = save.figure_description(plots.figure1(1.0, [2.5, 1.0, 0.6]))
     assert "(a) radius 2.5 r_c = 64.1 nm" in one and "6 flux lines" in one and "0 flux lines" in one
-    other = figures.description(figures.figure1(0.5, [1.5]))
+    other = save.figure_description(plots.figure1(0.5, [1.5]))
     assert "B = 0.5 T" in other and "r_c = 36.28 nm" in other and "2 flux lines" in other

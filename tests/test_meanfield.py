@@ -4,6 +4,7 @@ import numpy as np
 import pytest
 
 import nanoflux as nf
+from nanoflux.paper import Printed
 
 
 def by_hand(N, n):
@@ -62,8 +63,9 @@ def test_table_one_elsewhere_has_no_printed_values():
 
 
 def test_table_agreement_can_fail():
-    row = nf.TableRow(1, 13.5e-9, 13.5, 13.4, 1)
-    assert row.agrees is False
+    # witness: 13.5 nm does not round to the printed 13.4 nm at one decimal
+    row = nf.TableRow(1, 13.5e-9, 13.5, Printed(13.4, "13.4", "nm", 1, "Table I"))
+    assert row.agrees is False and row.paper_nm == 13.4 and row.paper_decimals == 1
 
 
 @pytest.mark.parametrize("bad", [0, 0.5, -1, 2.5, float("nan"), float("inf"), [1, 2.2]])

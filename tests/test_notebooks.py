@@ -5,7 +5,7 @@ import nbformat
 import pytest
 
 import nanoflux as nf
-from nanoflux import runner
+from nanoflux.running import outputs, runner, stored
 
 papermill = pytest.importorskip("papermill")
 
@@ -51,7 +51,7 @@ def test_02_results_match_the_module(other_run):
 
 
 def test_03_counts_and_files(other_run):
-    from nanoflux.figures import sha256
+    from nanoflux.plots.save import sha256
 
     doc = load(other_run, "03_figure1")
     parts = doc["results"]["particles"]
@@ -67,7 +67,7 @@ def test_03_counts_and_files(other_run):
 
 
 def test_04_files_and_end_points(other_run):
-    from nanoflux.figures import sha256
+    from nanoflux.plots.save import sha256
 
     doc = load(other_run, "04_figure2")
     res = doc["results"]
@@ -80,7 +80,7 @@ def test_04_files_and_end_points(other_run):
 
 
 def test_06_tables_match_the_module(other_run):
-    from nanoflux import assumptions
+    from nanoflux.studies import assumptions
 
     doc = load(other_run, "06_assumptions")
     assert doc["parameters"] == {"materials": ["Ni", "Fe3O4"], "flux_quantum_convention": "h/e",
@@ -95,13 +95,13 @@ def test_06_tables_match_the_module(other_run):
 
 
 def test_05_matches_the_module(other_run):
-    from nanoflux import dipole_study
+    from nanoflux.studies import discrete_dipoles
 
     doc = load(other_run, "05_discrete_dipoles")
     assert doc["parameters"]["N_values"] == [2, 30] and doc["parameters"]["aligned"] is False
     # witness: the same seeded study recomputed here, in this process
-    again = dipole_study.samples([2, 30], 1e23, seed=5, aligned=False)
-    rows = dipole_study.divergence_rows(again, 1e23, 0.25, 0.3)
+    again = discrete_dipoles.samples([2, 30], 1e23, seed=5, aligned=False)
+    rows = discrete_dipoles.divergence_rows(again, 1e23, 0.25, 0.3)
     for got, want in zip(doc["results"]["divergence"], rows):
         assert got["model"] == want["model"] and got["h_q50"] == pytest.approx(want["h_q50"], rel=1e-9)
     fluct = nf.field_fluctuation([2, 30], 1e23, n_configs=20, aligned=False, rng=5)
@@ -119,17 +119,17 @@ def test_executed_copies_keep_the_injected_parameters(other_run):
 def test_a_bad_parameter_stops_the_notebook_with_the_clear_message(tmp_path):
     out = tmp_path / "out"
     with pytest.raises(papermill.PapermillExecutionError) as info:
-        papermill.execute_notebook(str(runner.NOTEBOOKS_DIR / "01_flux_quantization.ipynb"),
+        papermill.execute_notebook(str(outputs.NOTEBOOKS_DIR / "01_flux_quantization.ipynb"),
                                    str(tmp_path / "executed.ipynb"), kernel_name="python3",
                                    parameters={"B_tesla": [1.0, -2.0], "output_dir": str(out)},
-                                   cwd=str(runner.NOTEBOOKS_DIR), progress_bar=False)
-    assert info.value.ename == "ValueError"
+                                   cwd=str(outputs.NOTEBOOKS_DIR), progress_bar=False)
+    assert info.value.ename == "InputError"
     assert "B_tesla must be positive and finite, in T; got -2.0" in info.value.evalue
     assert not out.exists()
 
 
 def test_stored_notebooks_are_clean():
-    for path in runner.notebooks():
+    for path in stored.stored_notebooks():
         nb = nbformat.read(str(path), as_version=4)
         code = [c for c in nb.cells if c.cell_type == "code"]
         assert sum("parameters" in c.metadata.get("tags", []) for c in code) == 1, path.name
@@ -144,7 +144,7 @@ def test_inline_maths_has_no_doubled_backslash():
     """`\\\\int` inside $...$ is a line break then "int", not the integral: a slip of escaping."""
     import re
 
-    for path in runner.notebooks():
+    for path in stored.stored_notebooks():
         for cell in nbformat.read(str(path), as_version=4).cells:
             if cell.cell_type != "markdown":
                 continue

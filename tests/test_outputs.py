@@ -9,7 +9,7 @@ import sys
 import nbformat
 import pytest
 
-from nanoflux import notebook, outputs, parameters, runner
+from nanoflux.running import notebook, outputs, parameters, runner, stored
 from nanoflux.cli import main
 
 from helpers import tree_digest
@@ -23,9 +23,9 @@ def unstaged(monkeypatch):
 
 # -- the rule -----------------------------------------------------------------------------------------
 
-@pytest.mark.parametrize("path", runner.notebooks(), ids=lambda p: p.stem)
+@pytest.mark.parametrize("path", stored.stored_notebooks(), ids=lambda p: p.stem)
 def test_each_notebook_declares_exactly_the_module_defaults(path):
-    declared = runner.declared_parameters(path)
+    declared = stored.declared_parameters(path)
     assert declared.pop("output_dir") is None
     assert declared == parameters.DEFAULTS[path.stem]
 
@@ -72,7 +72,7 @@ def _execute(nb, cwd):
 
 def test_a_notebook_edited_as_in_jupyterlab_never_touches_figures(unstaged):
     # The user changes B_tesla in the parameters cell and runs every cell, as in JupyterLab.
-    nb = nbformat.read(str(runner.NOTEBOOKS_DIR / "01_flux_quantization.ipynb"), as_version=4)
+    nb = nbformat.read(str(outputs.NOTEBOOKS_DIR / "01_flux_quantization.ipynb"), as_version=4)
     cell = next(c for c in nb.cells if "parameters" in c.metadata.get("tags", []))
     fields = [0.5, 0.25 + os.getpid() * 1e-9]  # a folder of this process's own (the suite runs in parallel)
     cell.source = cell.source.replace("B_tesla = [1.0, 0.1, 0.01]", f"B_tesla = {fields!r}")
@@ -80,7 +80,7 @@ def test_a_notebook_edited_as_in_jupyterlab_never_touches_figures(unstaged):
     shutil.rmtree(expected, ignore_errors=True)
     before = tree_digest(outputs.FIGURES_DIR)
     try:
-        nb = _execute(nb, runner.NOTEBOOKS_DIR)
+        nb = _execute(nb, outputs.NOTEBOOKS_DIR)
         text = "".join(o.get("text", "") + o.get("data", {}).get("text/plain", "")
                        for c in nb.cells if c.cell_type == "code" for o in c.outputs)
         assert f"The results go to {outputs.shown(expected)}, not to figures/" in text
@@ -99,9 +99,9 @@ def test_plain_papermill_with_other_values_never_touches_figures(tmp_path, unsta
     shutil.rmtree(expected, ignore_errors=True)
     before = tree_digest(outputs.FIGURES_DIR)
     try:
-        papermill.execute_notebook(str(runner.NOTEBOOKS_DIR / "02_mean_field_table1.ipynb"),
+        papermill.execute_notebook(str(outputs.NOTEBOOKS_DIR / "02_mean_field_table1.ipynb"),
                                    str(tmp_path / "out.ipynb"), parameters=values, kernel_name="python3",
-                                   cwd=str(runner.NOTEBOOKS_DIR), progress_bar=False)
+                                   cwd=str(outputs.NOTEBOOKS_DIR), progress_bar=False)
         assert json.loads((expected / "02_mean_field_table1.json").read_text())["parameters"] == values
         assert tree_digest(outputs.FIGURES_DIR) == before
     finally:
@@ -112,11 +112,11 @@ def test_a_notebook_refuses_figures_as_its_output_dir(tmp_path, unstaged):
     papermill = pytest.importorskip("papermill")
     before = tree_digest(outputs.FIGURES_DIR)
     with pytest.raises(papermill.PapermillExecutionError) as info:
-        papermill.execute_notebook(str(runner.NOTEBOOKS_DIR / "01_flux_quantization.ipynb"),
+        papermill.execute_notebook(str(outputs.NOTEBOOKS_DIR / "01_flux_quantization.ipynb"),
                                    str(tmp_path / "out.ipynb"), kernel_name="python3",
                                    parameters={"B_tesla": [0.5], "output_dir": "../figures"},
-                                   cwd=str(runner.NOTEBOOKS_DIR), progress_bar=False)
-    assert info.value.ename == "ValueError" and "output_dir must not be the repository" in info.value.evalue
+                                   cwd=str(outputs.NOTEBOOKS_DIR), progress_bar=False)
+    assert info.value.ename == "InputError" and "output_dir must not be the repository" in info.value.evalue
     assert tree_digest(outputs.FIGURES_DIR) == before
 
 

@@ -5,7 +5,7 @@ import os
 
 import pytest
 
-from nanoflux import publish
+from nanoflux.running import publish
 
 
 def _files(folder):

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from nanoflux import outputs, publish, runner
+from nanoflux.running import outputs, publish, runner
 
 pytestmark = pytest.mark.skipif(sys.platform != "linux", reason="process and mount checks read /proc")
 

@@ -4,22 +4,25 @@ import shutil
 
 import pytest
 
-from nanoflux import runner
+from nanoflux.running import outputs, parameters, runner, stored
 from nanoflux.cli import main
 
 from helpers import tree_digest
-from nanoflux.runner import RunError, coerce, parse_assignment, plan, select
+from nanoflux.running.plan import plan
+from nanoflux.validate import InputError
+from nanoflux.running.stored import select
+from nanoflux.running.values import coerce, parse_assignment
 
 
 def test_notebooks_are_numbered_and_each_has_a_validator():
-    stems = [p.stem for p in runner.notebooks()]
+    stems = [p.stem for p in stored.stored_notebooks()]
     assert stems[:4] == ["01_flux_quantization", "02_mean_field_table1", "03_figure1", "04_figure2"]
     for stem in stems:
-        assert stem in runner.VALIDATORS
+        assert stem in parameters.VALIDATORS
 
 
 def test_declared_parameters_read_from_the_parameters_cell():
-    declared = runner.declared_parameters(runner.NOTEBOOKS_DIR / "01_flux_quantization.ipynb")
+    declared = stored.declared_parameters(outputs.NOTEBOOKS_DIR / "01_flux_quantization.ipynb")
     assert declared == {"B_tesla": [1.0, 0.1, 0.01], "flux_quantum_convention": "h/2e", "output_dir": None}
 
 
@@ -30,7 +33,7 @@ def test_select_by_number_title_or_stem(name, stem):
 
 
 def test_select_unknown_lists_the_notebooks():
-    with pytest.raises(RunError, match="matches no notebook; the notebooks are: 01_flux_quantization"):
+    with pytest.raises(InputError, match="matches no notebook; the notebooks are: 01_flux_quantization"):
         select(["99"])
 
 
@@ -46,13 +49,13 @@ def test_coerce_by_declared_type(raw, default, expected):
 @pytest.mark.parametrize("raw, default", [("abc", 1.0), ("[1, 2]", 1.0), ("1.5", 3), ("True", 1.0),
                                           ("{'a': 1}", [1.0]), ("1", False)])
 def test_coerce_refuses_the_wrong_type(raw, default):
-    with pytest.raises(RunError, match="must be"):
+    with pytest.raises(InputError, match="must be"):
         coerce("x", raw, default)
 
 
 def test_parse_assignment():
     assert parse_assignment("B_tesla = [1, 2]") == ("B_tesla", "[1, 2]")
-    with pytest.raises(RunError, match="NAME=VALUE"):
+    with pytest.raises(InputError, match="NAME=VALUE"):
         parse_assignment("B_tesla")
 
 
@@ -70,14 +73,14 @@ def test_plan_with_defaults_is_canonical():
 
 
 def test_unknown_parameter_lists_those_that_exist():
-    with pytest.raises(RunError, match=r"no selected notebook has a parameter 'B'; the parameters are: "
+    with pytest.raises(InputError, match=r"no selected notebook has a parameter 'B'; the parameters are: "
                                        r"01_flux_quantization: B_tesla, flux_quantum_convention"):
         plan(only=["01"], assignments=["B=1"])
 
 
 def test_a_type_declared_differently_by_two_notebooks_is_refused():
     # 01 declares B_tesla as a list, 03 as one number
-    with pytest.raises(RunError, match=r"03_figure1: B_tesla must be a number \(declared B_tesla = 1.0\)"):
+    with pytest.raises(InputError, match=r"03_figure1: B_tesla must be a number \(declared B_tesla = 1.0\)"):
         plan(assignments=["B_tesla=[0.5, 2]"])
     assert plan(only=["01"], assignments=["B_tesla=[0.5, 2]"])[0].parameters == {"B_tesla": [0.5, 2]}
 
@@ -91,20 +94,20 @@ def test_a_type_declared_differently_by_two_notebooks_is_refused():
     ("n_per_m3=zero", "n_per_m3 must be a number"),
 ])
 def test_out_of_range_values_are_refused_by_the_validators(assignment, words):
-    with pytest.raises(RunError, match=re.escape(words)):
+    with pytest.raises(InputError, match=re.escape(words)):
         plan(assignments=[assignment])
 
 
 def test_cli_refusals_start_no_kernel_and_write_nothing(capsys, tmp_path):
-    before = tree_digest(runner.FIGURES_DIR)
+    before = tree_digest(outputs.FIGURES_DIR)
     assert main(["reproduce", "--set", "nope=1", "--out", str(tmp_path / "o")]) == 2
     err = capsys.readouterr().err
     assert "the parameters are:" in err and len(err.strip().splitlines()) == 1
     assert main(["reproduce", "--set", "output_dir=/tmp/x"]) == 2
-    assert main(["reproduce", "--set", "n_per_m3=1e24", "--out", str(runner.FIGURES_DIR)]) == 2
+    assert main(["reproduce", "--set", "n_per_m3=1e24", "--out", str(outputs.FIGURES_DIR)]) == 2
     assert "--out must not be the repository, notebooks/, figures/" in capsys.readouterr().err
     assert not (tmp_path / "o").exists()
-    assert tree_digest(runner.FIGURES_DIR) == before
+    assert tree_digest(outputs.FIGURES_DIR) == before
 
 
 def test_a_failing_notebook_is_reported_and_nothing_moves(tmp_path, capsys):
@@ -113,19 +116,19 @@ def test_a_failing_notebook_is_reported_and_nothing_moves(tmp_path, capsys):
 
     folder = tmp_path / "notebooks"
     folder.mkdir()
-    shutil.copy(runner.NOTEBOOKS_DIR / "02_mean_field_table1.ipynb", folder)
-    nb = nbformat.read(str(runner.NOTEBOOKS_DIR / "01_flux_quantization.ipynb"), as_version=4)
+    shutil.copy(outputs.NOTEBOOKS_DIR / "02_mean_field_table1.ipynb", folder)
+    nb = nbformat.read(str(outputs.NOTEBOOKS_DIR / "01_flux_quantization.ipynb"), as_version=4)
     nb.cells.append(nbformat.v4.new_code_cell("raise RuntimeError('deliberate failure')"))
     nbformat.write(nb, str(folder / "01_flux_quantization.ipynb"))
     stored = (folder / "01_flux_quantization.ipynb").read_bytes()
-    before = tree_digest(runner.FIGURES_DIR)
+    before = tree_digest(outputs.FIGURES_DIR)
     lines = []
     code = runner.run(folder=folder, jobs=2, echo=lines.append)
     assert code == 1
     report = "\n".join(lines)
     assert "01_flux_quantization: cell" in report and "RuntimeError: deliberate failure" in report
     assert "02_mean_field_table1: ok" in report
-    assert tree_digest(runner.FIGURES_DIR) == before
+    assert tree_digest(outputs.FIGURES_DIR) == before
     assert (folder / "01_flux_quantization.ipynb").read_bytes() == stored
 
 
@@ -145,7 +148,7 @@ def test_a_reused_kernel_starts_each_notebook_fresh(tmp_path):
              "leftover = 1\n"
              "matplotlib.rcParams['lines.linewidth'] = 9")
     for stem in ("01_flux_quantization", "02_mean_field_table1"):
-        nb = nbformat.read(str(runner.NOTEBOOKS_DIR / f"{stem}.ipynb"), as_version=4)
+        nb = nbformat.read(str(outputs.NOTEBOOKS_DIR / f"{stem}.ipynb"), as_version=4)
         nb.cells.append(nbformat.v4.new_code_cell(check))
         nbformat.write(nb, str(folder / f"{stem}.ipynb"))
     lines = []
@@ -172,7 +175,7 @@ def test_a_reused_kernel_starts_each_notebook_fresh(tmp_path):
     ("[" * 100000, [1.0], "characters long; at most 10000"),
 ])
 def test_coerce_refuses_nan_nesting_and_unreadable_values_naming_the_parameter(raw, default, words):
-    with pytest.raises(RunError) as info:
+    with pytest.raises(InputError) as info:
         coerce("x", raw, default)
     assert str(info.value).startswith("x") and words in str(info.value) and len(str(info.value)) < 300
 
@@ -204,7 +207,7 @@ def test_a_bad_set_value_is_one_line_from_the_command_line(capsys):
 ])
 def test_coerce_refusals_are_one_short_line_naming_the_parameter(raw, default, words):
     # witness: ast.literal_eval raises RecursionError or SyntaxError on deep nesting; none escapes
-    with pytest.raises(RunError) as info:
+    with pytest.raises(InputError) as info:
         coerce("x", raw, default)
     text = str(info.value)
     assert words in text and "\n" not in text and len(text) < 300
@@ -213,6 +216,6 @@ def test_coerce_refusals_are_one_short_line_naming_the_parameter(raw, default, w
 @pytest.mark.parametrize("text", ["[" * 100_000, "B_tesla" * 20 + "=1", "B tesla=1", "=1"])
 def test_parse_assignment_refusals_are_short(text):
     # witness: the refusal quoted the whole argument, a 100 000-character line
-    with pytest.raises(RunError, match=r"^--set takes NAME=VALUE, NAME a parameter's name; got ") as info:
+    with pytest.raises(InputError, match=r"^--set takes NAME=VALUE, NAME a parameter's name; got ") as info:
         parse_assignment(text)
     assert len(str(info.value)) < 150

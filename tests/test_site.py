@@ -16,10 +16,14 @@ import nbformat
 import pytest
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_output
 
-from nanoflux import runner, site
+from nanoflux import site
+from nanoflux.running import outputs, stored
+from nanoflux.site import index as site_index
+from nanoflux.site import pages, sanitize
+from helpers import tree_digest
 from nanoflux.claims import CLAIMS, check_claims
 from nanoflux.cli import main
-from nanoflux.figures import saved_description
+from nanoflux.plots.save import saved_description
 
 #: Hosts of public CDNs: none may appear anywhere in the site.
 CDN_HOSTS = ("cdn.jsdelivr.net", "cdnjs.cloudflare.com", "unpkg.com", "fonts.googleapis.com", "fonts.gstatic.com",
@@ -43,7 +47,7 @@ def small_notebooks(tmp_path, names=("01_flux_quantization.ipynb", "02_mean_fiel
     folder = tmp_path / "notebooks"
     folder.mkdir()
     for name in names:
-        shutil.copy(runner.NOTEBOOKS_DIR / name, folder)
+        shutil.copy(outputs.NOTEBOOKS_DIR / name, folder)
     return folder
 
 
@@ -66,12 +70,12 @@ def test_builds_quietly_within_the_time_budget(built):
 
 def test_one_page_per_stored_notebook_and_the_figures(built):
     out, files, _, _ = built
-    stems = [p.stem for p in runner.notebooks()]
+    stems = [p.stem for p in stored.stored_notebooks()]
     pages = sorted(f.relative_to(out).as_posix() for f in files if f.suffix == ".html")
     assert pages == sorted(["index.html", "search.html", *(f"notebooks/{s}.html" for s in stems)])
     for name in ("fig1.png", "fig2.png"):
         # witness: the committed figures, byte for byte, beside the pages that show them
-        assert (out / "_images" / name).read_bytes() == (runner.FIGURES_DIR / name).read_bytes()
+        assert (out / "_images" / name).read_bytes() == (outputs.FIGURES_DIR / name).read_bytes()
     assert (out / site.MARKER).is_file()
 
 
@@ -84,10 +88,10 @@ def test_index_has_the_paper_the_notebooks_in_order_the_figures(built):
     notebook_list = index[index.index('<ol class="arabic simple notebooks'):]
     listed = re.findall(r'href="(notebooks/[^"#]+\.html)"', notebook_list[:notebook_list.index("</ol>")])
     # witness: the numbered notebooks in notebooks/, in reading order
-    assert listed == [f"notebooks/{p.stem}.html" for p in runner.notebooks()]
+    assert listed == [f"notebooks/{p.stem}.html" for p in stored.stored_notebooks()]
     assert set(links) >= set(listed)
-    for path in runner.notebooks():
-        page = site.describe(nbformat.read(str(path), as_version=4), path.stem)
+    for path in stored.stored_notebooks():
+        page = pages.page_of(nbformat.read(str(path), as_version=4), path.stem)
         assert page.title.startswith(path.stem[:2] + " ")  # "# NN · title" opens every notebook
         assert html.escape(page.title, quote=False).replace("'", "’") in index, page.title
     # teachers are pointed at their notes, and students at notebook 07 and the app
@@ -97,10 +101,10 @@ def test_index_has_the_paper_the_notebooks_in_order_the_figures(built):
     assert re.search(r"make</span>\s*<span class=\"pre\">classroom", index[:index.index("For teachers")])
     figures = re.findall(r'<figure[^>]*>.*?</figure>', index, re.S)
     assert len(figures) == 2
-    for figure, (name, _, _) in zip(figures, site.FIGURES):
+    for figure, (name, _, _) in zip(figures, site_index.FIGURES):
         assert f'src="_images/{name}"' in figure
         # witness: the description save_figure wrote into the committed PNG
-        alt = saved_description(runner.FIGURES_DIR / name)
+        alt = saved_description(outputs.FIGURES_DIR / name)
         assert alt and html.unescape(re.search(r'alt="([^"]*)"', figure).group(1)) == alt  # what it shows
         assert "<figcaption>" in figure and f"Figure {name[3]} recomputed" in figure
 
@@ -129,7 +133,7 @@ def test_claims_table_has_every_claim_as_the_ledger_computes_it(built):
 
 def test_notebook_pages_title_navigation_equations_and_collapsed_inputs(built):
     out, _, _, _ = built
-    paths = runner.notebooks()
+    paths = stored.stored_notebooks()
     for i, path in enumerate(paths):
         page = text_of(out / "notebooks" / f"{path.stem}.html")
         title = re.search(r"<title>(.*?)</title>", page).group(1)
@@ -160,7 +164,7 @@ def test_notebook_pages_title_navigation_equations_and_collapsed_inputs(built):
 
 def test_stored_outputs_are_the_content(built):
     out, _, _, _ = built
-    for path in runner.notebooks():
+    for path in stored.stored_notebooks():
         body = article(text_of(out / "notebooks" / f"{path.stem}.html"))
         nb = nbformat.read(str(path), as_version=4)
         images = sum("image/png" in o.get("data", {}) for c in nb.cells if c.cell_type == "code" for o in c.outputs)
@@ -177,7 +181,7 @@ def test_search_index_and_page(built):
     index = text_of(out / "searchindex.js")
     assert index.startswith("Search.setIndex(")  # a script, so search works from file:// too
     docnames = json.loads(re.search(r'"docnames":(\[[^]]*\])', index).group(1))
-    assert docnames == ["index", *(f"notebooks/{p.stem}" for p in runner.notebooks())]
+    assert docnames == ["index", *(f"notebooks/{p.stem}" for p in stored.stored_notebooks())]
     # (tests/test_site_browser.py searches it for "Table I" in Chromium)
 
 
@@ -239,7 +243,7 @@ def test_build_is_deterministic_and_replaces_its_own_site(tmp_path, monkeypatch)
     for path in files_a:
         rel = path.relative_to(a)
         assert (a / rel).read_bytes() == (b / rel).read_bytes(), rel
-    assert site.digest(a) == site.digest(b)
+    assert tree_digest(a) == tree_digest(b)
     import os
     assert os.environ["SOURCE_DATE_EPOCH"] == "1700000000"  # restored after the build
 
@@ -270,10 +274,10 @@ def test_refusals(tmp_path):
     assert not (tmp_path / "x").exists() and not list(tmp_path.glob(".site-*"))
 
 
-@pytest.mark.parametrize("stem", [p.stem for p in runner.notebooks()])
+@pytest.mark.parametrize("stem", [p.stem for p in stored.stored_notebooks()])
 def test_a_notebook_that_lost_one_output_is_refused(tmp_path, stem):
-    nb = nbformat.read(str(runner.NOTEBOOKS_DIR / f"{stem}.ipynb"), as_version=4)
-    assert site.missing_outputs(nb) == []  # the stored notebook is complete
+    nb = nbformat.read(str(outputs.NOTEBOOKS_DIR / f"{stem}.ipynb"), as_version=4)
+    assert pages.missing_outputs(nb) == []  # the stored notebook is complete
     code = [c for c in nb.cells if c.cell_type == "code"]
     with_output = [i for i, c in enumerate(code) if c.outputs]
     assert len(with_output) >= 3
@@ -281,10 +285,10 @@ def test_a_notebook_that_lost_one_output_is_refused(tmp_path, stem):
         damaged = copy.deepcopy(nb)
         [c for c in damaged.cells if c.cell_type == "code"][i].outputs = []
         # witness: the cell's own source, which prints or ends in a displayed expression
-        assert site.missing_outputs(damaged) == [f"code cell {i + 1} has lost its output"]
+        assert pages.missing_outputs(damaged) == [f"code cell {i + 1} has lost its output"]
         with pytest.raises(site.SiteError, match=rf"{stem}.ipynb is incomplete \(code cell {i + 1} has lost its "
                                                  r"output\): run `nanoflux reproduce` first"):
-            site.check_outputs(damaged, f"{stem}.ipynb")
+            pages.check_outputs(damaged, f"{stem}.ipynb")
 
 
 def test_a_lost_figure_output_stops_the_build(tmp_path):
@@ -318,27 +322,27 @@ def test_a_lost_figure_output_stops_the_build(tmp_path):
     ("this is not python(", False),
 ])
 def test_which_cells_must_show_output(source, shows):
-    assert site.shows_output(source) is shows
+    assert pages.shows_output(source) is shows
 
 
 def test_an_unrun_cell_is_refused():
     nb = new_notebook(cells=[new_markdown_cell("# 01 · t\n\nA purpose."),
                              new_code_cell("x = 1", execution_count=1),
                              new_code_cell("y = 2", execution_count=None)])
-    assert site.missing_outputs(nb) == ["code cell 2 was never run"]
+    assert pages.missing_outputs(nb) == ["code cell 2 was never run"]
 
 
 def test_purpose_is_the_first_whole_sentence():
     nb = new_notebook(cells=[new_markdown_cell(
         "# 09 · A *title*\n\nThe radius of Eq. 4 is\nshown (see `Table I`). More text follows.\n\nNext paragraph.")])
-    page = site.describe(nb, "09_x")
+    page = pages.page_of(nb, "09_x")
     assert (page.title, page.description) == ("09 · A title", "The radius of Eq. 4 is shown (see Table I).")
     assert page.title_markdown == "09 · A *title*"
     assert page.description_markdown == "The radius of Eq. 4 is shown (see `Table I`)."
     nb = new_notebook(cells=[new_markdown_cell("# 09 · t\n\nNo full stop here\n\n<script>x</script> Later.")])
-    assert site.describe(nb, "09_x").description == "No full stop here"  # the first paragraph only
+    assert pages.page_of(nb, "09_x").description == "No full stop here"  # the first paragraph only
     with pytest.raises(site.SiteError, match="must open with a markdown cell"):
-        site.describe(new_notebook(cells=[new_code_cell("1")]), "09_x")
+        pages.page_of(new_notebook(cells=[new_code_cell("1")]), "09_x")
 
 
 def hostile_notebook():
@@ -369,8 +373,8 @@ def hostile_notebook():
         new_output("display_data", data={"application/vnd.jupyter.widget-view+json":
                                          {"model_id": "m", "version_major": 2, "version_minor": 0},
                                          "text/plain": "a widget"}),
-        new_output("display_data", data={"image/svg+xml": f'<svg xmlns="http://www.w3.org/2000/svg">'
-                                                          f'<script>alert(13)</script></svg>', "text/plain": "svg"}),
+        new_output("display_data", data={"image/svg+xml": '<svg xmlns="http://www.w3.org/2000/svg">'
+                                                          '<script>alert(13)</script></svg>', "text/plain": "svg"}),
         new_output("stream", name="stdout", text="<script>alert(14)</script>\n"),
     ]
     cells = [new_markdown_cell(prose),
@@ -382,18 +386,18 @@ def hostile_notebook():
 
 
 def test_sanitize_html_keeps_tables_and_safe_styles():
-    clean = site.sanitize_html('<style>table.t td{color:#1a7f37}</style><table class="t"><caption>Φ<sub>0</sub>'
+    clean = sanitize.sanitize_html('<style>table.t td{color:#1a7f37}</style><table class="t"><caption>Φ<sub>0</sub>'
                                '</caption><tr><td class="agree" style="color: red">1</td></tr></table>')
     assert clean == ('<style>table.t td{color:#1a7f37}</style><table class="t"><caption>Φ<sub>0</sub></caption>'
                      '<tbody><tr><td class="agree" style="color: red">1</td></tr></tbody></table>')
-    assert site.sanitize_html('<img src="data:image/png;base64,iVBO" alt="a">') == \
+    assert sanitize.sanitize_html('<img src="data:image/png;base64,iVBO" alt="a">') == \
         '<img src="data:image/png;base64,iVBO" alt="a">'
-    assert site.sanitize_html('<img src="https://x.example/a.png" alt="a">text') == "text"
-    assert site.sanitize_html('<style>a{b:c}</style  ><script>x</script>') == "<style>a{b:c}</style>"
-    assert site.sanitize_html('<style>a{background:u\\72l(x)}</style>') == ""  # escapes hide url()
-    assert site.sanitize_html('<style>/* ok */ a{b:c} /* u/**/rl( */</style>') == ""  # a comment left open
-    assert site.sanitize_html('<style>/* a note */ td{color:red}</style>') == "<style> td{color:red}</style>"
-    assert site.sanitize_html('<p style="background:&#117;rl(https://x.example/a.png)">a</p>') == "<p>a</p>"
+    assert sanitize.sanitize_html('<img src="https://x.example/a.png" alt="a">text') == "text"
+    assert sanitize.sanitize_html('<style>a{b:c}</style  ><script>x</script>') == "<style>a{b:c}</style>"
+    assert sanitize.sanitize_html('<style>a{background:u\\72l(x)}</style>') == ""  # escapes hide url()
+    assert sanitize.sanitize_html('<style>/* ok */ a{b:c} /* u/**/rl( */</style>') == ""  # a comment left open
+    assert sanitize.sanitize_html('<style>/* a note */ td{color:red}</style>') == "<style> td{color:red}</style>"
+    assert sanitize.sanitize_html('<p style="background:&#117;rl(https://x.example/a.png)">a</p>') == "<p>a</p>"
 
 
 def test_a_hostile_notebook_reaches_no_page(tmp_path):
@@ -434,7 +438,7 @@ def test_a_hostile_notebook_reaches_no_page(tmp_path):
 def test_cli_site(tmp_path, capsys):
     assert main(["site", "--out", str(tmp_path / "s")]) == 0
     captured = capsys.readouterr()
-    assert captured.out == (f"wrote {len(runner.notebooks())} notebook page(s), the figures and the claims table; "
+    assert captured.out == (f"wrote {len(stored.stored_notebooks())} notebook page(s), the figures and the claims table; "
                             f"open {tmp_path / 's' / 'index.html'}\n")
     assert captured.err == ""
     (tmp_path / "plain").mkdir()
@@ -461,8 +465,8 @@ def test_every_image_on_a_page_says_what_it_shows(built):
 ])
 def test_site_out_follows_the_output_rule(capsys, where, words):
     # witness: the exit status, the one stderr line, and the package folder's listing afterwards
-    before = sorted(p.name for p in (runner.NOTEBOOKS_DIR.parent / "nanoflux").iterdir())
+    before = sorted(p.name for p in (outputs.NOTEBOOKS_DIR.parent / "nanoflux").iterdir())
     assert main(["site", "--out", where]) == 2
     err = capsys.readouterr().err.strip().splitlines()
     assert len(err) == 1 and words in err[0], err
-    assert sorted(p.name for p in (runner.NOTEBOOKS_DIR.parent / "nanoflux").iterdir()) == before
+    assert sorted(p.name for p in (outputs.NOTEBOOKS_DIR.parent / "nanoflux").iterdir()) == before

@@ -1,0 +1,182 @@
+"""Saving figures: deterministic files that say what they show and where they come from.
+
+:func:`save_figure` writes PNG, SVG and PDF that are byte-identical on every rerun on the same platform
+(no software/date stamps, a fixed SVG hash salt) and carry nanoflux's version, the notebook and the
+parameters in their own metadata, and the figure's description (its alt text, set with
+:func:`describe_figure`). :func:`show_png` displays a saved PNG in a notebook with that description.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import weakref
+from pathlib import Path
+
+import matplotlib
+import numpy as np
+from matplotlib.figure import Figure
+
+from nanoflux import __version__
+from nanoflux.formatting import tick_label
+from nanoflux.plots.style import style
+
+#: File formats :func:`save_figure` writes.
+FORMATS = ("png", "svg", "pdf")
+
+
+def provenance(notebook: str, parameters: dict) -> str:
+    """Provenance text stored in each figure: nanoflux version, notebook and parameters (no time)."""
+    return json.dumps({"nanoflux": __version__, "notebook": notebook, "parameters": parameters},
+                      sort_keys=True, separators=(",", ":"))
+
+
+def sha256(path) -> str:
+    """Hex SHA-256 of a file."""
+    return hashlib.sha256(Path(path).read_bytes()).hexdigest()
+
+
+def plain_log_labels(fig: Figure) -> None:
+    """House style for logarithmic axes: decades labelled by :func:`tick_label`, minor ticks unlabelled.
+    Plain text also renders several times faster than mathtext."""
+    from matplotlib import ticker
+
+    for ax in fig.axes:
+        for axis in (ax.xaxis, ax.yaxis):
+            if axis.get_scale() == "log":
+                axis.set_major_formatter(ticker.FuncFormatter(lambda x, _pos: tick_label(x)))
+                low, high = sorted(axis.get_view_interval())
+                if low > 0 and high / low < 100:  # under two decades: label 2 and 5 of each decade too
+                    axis.set_minor_formatter(ticker.FuncFormatter(
+                        lambda x, _pos: tick_label(x) if round(x / 10 ** np.floor(np.log10(x) + 1e-9)) in (2, 5)
+                        else ""))
+                else:
+                    axis.set_minor_formatter(ticker.NullFormatter())
+
+
+def text_outside_canvas(fig: Figure, tolerance_px: float = 0.5) -> list[str]:
+    """The visible texts of ``fig`` (titles, labels, tick labels, legends, annotations) whose rendered
+    bounding box extends beyond the canvas, by more than ``tolerance_px`` pixels; empty when all fit."""
+    from matplotlib.text import Text
+
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+    agg = fig.canvas if isinstance(fig.canvas, FigureCanvasAgg) else FigureCanvasAgg(fig)
+    agg.draw()
+    renderer = agg.get_renderer()
+    canvas = fig.bbox
+    hidden = set()  # tick labels of ticks outside an axis's view: matplotlib positions but never draws them
+    for ax in fig.axes:
+        for axis in (ax.xaxis, ax.yaxis):
+            low, high = sorted(axis.get_view_interval())
+            for tick in axis.get_major_ticks() + axis.get_minor_ticks():
+                if not low - 1e-9 * abs(high - low) <= tick.get_loc() <= high + 1e-9 * abs(high - low):
+                    hidden.update((id(tick.label1), id(tick.label2)))
+    found = []
+    for text in fig.findobj(Text):
+        if (id(text) in hidden or not text.get_visible() or not text.get_text().strip()
+                or (text.axes is not None and not text.axes.get_visible())):
+            continue
+        box = text.get_window_extent(renderer)
+        if (box.x0 < canvas.x0 - tolerance_px or box.y0 < canvas.y0 - tolerance_px
+                or box.x1 > canvas.x1 + tolerance_px or box.y1 > canvas.y1 + tolerance_px):
+            found.append(text.get_text())
+    return found
+
+
+_DESCRIPTIONS: "weakref.WeakKeyDictionary[Figure, str]" = weakref.WeakKeyDictionary()
+
+
+def describe_figure(fig: Figure, text: str) -> Figure:
+    """Say in words what ``fig`` shows (its alt text: kept in the saved files' metadata, shown by
+    :func:`show_png` as the figure's plain-text form and by the reading site as the image's alt).
+    Whitespace is collapsed, so the text may be written over several source lines."""
+    _DESCRIPTIONS[fig] = " ".join(str(text).split())
+    return fig
+
+
+def figure_description(fig: Figure) -> str | None:
+    """What :func:`describe_figure` said ``fig`` shows, or None."""
+    return _DESCRIPTIONS.get(fig)
+
+
+def save_figure(fig: Figure, output_dir, stem: str, *, notebook: str, parameters: dict) -> dict:
+    """Write ``stem``.png/.svg/.pdf into ``output_dir`` deterministically; return {file name: sha256}.
+
+    PNG has no Software key, SVG no Date and a fixed hash salt, PDF no CreationDate; each carries
+    the figure's :func:`figure_description` (what it shows: PNG and SVG Description, PDF Subject; a figure
+    without one is refused) and :func:`provenance` (nanoflux version, notebook, parameters: PNG and
+    SVG Source, PDF Keywords) in its metadata.
+    Logarithmic axes get the house tick labels first (:func:`plain_log_labels`), and a figure with any
+    text outside its canvas is refused (ValueError naming the text): every saved figure is whole.
+    """
+    out = Path(output_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    alt = figure_description(fig)
+    if not alt:
+        raise ValueError(f"figure {stem} does not say what it shows: describe it with "
+                         "nanoflux.plots.save.describe_figure(fig, text) before saving (its alt text)")
+    text = provenance(notebook, parameters)
+    title = f"nanoflux {stem}"
+    metadata = {
+        "png": {"Software": None, "Title": title, "Description": alt, "Source": text},
+        "svg": {"Date": None, "Creator": f"nanoflux {__version__}", "Title": title, "Description": alt,
+                "Source": text},
+        "pdf": {"CreationDate": None, "ModDate": None, "Creator": f"nanoflux {__version__}",
+                "Title": title, "Subject": alt, "Keywords": text},
+    }
+    plain_log_labels(fig)
+    with style():
+        clipped = text_outside_canvas(fig)
+    if clipped:
+        raise ValueError(f"figure {stem} has text outside its canvas, which a reader would see cut: "
+                         f"{', '.join(repr(t) for t in clipped[:5])}")
+    written = {}
+    with style():
+        for fmt in FORMATS:
+            path = out / f"{stem}.{fmt}"
+            fig.savefig(path, format=fmt, metadata=metadata[fmt])
+            written[path.name] = sha256(path)
+    return written
+
+
+def renderer_versions() -> dict:
+    """The matplotlib and FreeType versions that rendered the figures (bytes depend on both)."""
+    from matplotlib import ft2font
+
+    return {"matplotlib": matplotlib.__version__, "freetype": ft2font.__freetype_version__}
+
+
+class ShownFigure:
+    """A saved PNG for a notebook to display, with a description of what it shows: the picture in
+    Jupyter, the description as its plain-text form (what nbval compares, what a screen reader or a
+    terminal gets) and as the image's alt text on the reading site."""
+
+    def __init__(self, png: bytes, alt: str):
+        self.png, self.alt = png, alt
+
+    def _repr_mimebundle_(self, **kwargs):
+        import base64
+
+        return {"image/png": base64.b64encode(self.png).decode("ascii"), "text/plain": self.alt}
+
+    def __repr__(self) -> str:
+        return self.alt
+
+
+def show_png(path, alt: str | None = None) -> ShownFigure:
+    """Display a saved PNG in a notebook: the exact file written, without rendering the figure again,
+    described by ``alt`` (what it shows, in words), by default the description saved in the file."""
+    path = Path(path)
+    if alt is None:
+        alt = saved_description(path)
+    if not isinstance(alt, str) or not alt.strip():
+        raise ValueError(f"alt must describe what {path.name} shows in words; got {alt!r}")
+    return ShownFigure(path.read_bytes(), " ".join(alt.split()))
+
+
+def saved_description(png_path) -> str | None:
+    """The description :func:`save_figure` wrote into a PNG (its Description text chunk)."""
+    from PIL import Image
+
+    with Image.open(png_path) as image:
+        return image.text.get("Description")
