@@ -47,9 +47,10 @@ def main() -> int:
     parser.add_argument("--presses", type=int, default=60, help="measured key presses (default 60)")
     args = parser.parse_args()
 
-    from chromium import chromium
     from selenium.webdriver.common.by import By
     from selenium.webdriver.common.keys import Keys
+
+    from chromium import chromium
 
     port = free_port()
     app = subprocess.Popen([sys.executable, "-m", "nanoflux", "classroom", "--port", str(port), "--no-browser"],
@@ -63,13 +64,14 @@ def main() -> int:
                 break
             except OSError:
                 if time.monotonic() > deadline:
-                    raise SystemExit("the classroom app did not start")
+                    raise SystemExit("the classroom app did not start") from None
                 time.sleep(0.1)
         driver = chromium(Path(tempfile.mkdtemp(prefix="bench-chromium-")), width=1280, height=720)
         start = time.perf_counter()
         driver.get(f"http://127.0.0.1:{port}/")
         while not driver.execute_script(
-                "const i = document.querySelector('.nanoflux-image img') || document.querySelector('img.nanoflux-image');"
+                "const i = document.querySelector('.nanoflux-image img')"
+                " || document.querySelector('img.nanoflux-image');"
                 "return !!(i && i.complete && i.naturalWidth && document.querySelector('.nanoflux-B .noUi-handle'));"):
             if time.perf_counter() - start > 120:
                 raise SystemExit("the explorer did not appear")

@@ -92,10 +92,13 @@ def run_case(N: int, M: int) -> float:
     ratio = t_mp / t_nf
 
     print(f"N = {N:,} dipoles at M = {M:,} points ({pairs:.1e} pairs)")
-    print(f"  nanoflux.dipole_field  {t_nf:9.4f} s   {pairs / t_nf:10.3e} pairs/s   (best of {5 if pairs < 1e7 else 3})")
-    print(f"  magpylib {magpylib.__version__} getB    {t_mp:9.4f} s   {pairs / t_mp:10.3e} pairs/s   (best of {3 if pairs < 1e7 else 1})")
+    print(f"  nanoflux.dipole_field  {t_nf:9.4f} s   {pairs / t_nf:10.3e} pairs/s   "
+          f"(best of {5 if pairs < 1e7 else 3})")
+    print(f"  magpylib {magpylib.__version__} getB    {t_mp:9.4f} s   {pairs / t_mp:10.3e} pairs/s   "
+          f"(best of {3 if pairs < 1e7 else 1})")
     print(f"  speed ratio            {ratio:9.1f} x")
-    print(f"  agreement              max |dB|/|B| = {raw:.2e} raw, {rescaled:.2e} with mu0 rescaled (CODATA 2018 / 2022)")
+    print(f"  agreement              max |dB|/|B| = {raw:.2e} raw, {rescaled:.2e} with mu0 rescaled "
+          "(CODATA 2018 / 2022)")
     print(f"  peak extra memory      {peak / 2**20:9.2f} MB   (tracemalloc peak during the call, "
           f"of which {result_mb:.2f} MB is the result)")
     print()

@@ -31,7 +31,8 @@ def measure(stamp: str) -> tuple[float, int, float]:
         start = time.perf_counter()
         subprocess.run(["make", "--no-print-directory", f".venv/{stamp}"], cwd=clone, env=env, check=True)
         seconds = time.perf_counter() - start
-        listed = subprocess.run([str(clone / ".venv/bin/uv"), "pip", "list", "--python", str(clone / ".venv/bin/python")],
+        listed = subprocess.run([str(clone / ".venv/bin/uv"), "pip", "list",
+                                 "--python", str(clone / ".venv/bin/python")],
                                 capture_output=True, text=True, check=True).stdout.splitlines()
         return seconds, len(listed) - 2, size_mb(clone / ".venv")
 

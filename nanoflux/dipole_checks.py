@@ -9,8 +9,8 @@ from typing import NamedTuple
 
 import numpy as np
 
-from nanoflux import validate as v
 from nanoflux import paper
+from nanoflux import validate as v
 from nanoflux.constants import BOHR_MAGNETON, VACUUM_PERMEABILITY
 from nanoflux.dipoles import dipole_field, sample_dipoles, sample_radius
 from nanoflux.quadrature import sphere_rule

@@ -9,8 +9,8 @@ from __future__ import annotations
 import numpy as np
 
 from nanoflux import validate as v
-from nanoflux.formatting import between, rounded
 from nanoflux.constants import ELEMENTARY_CHARGE, PLANCK
+from nanoflux.formatting import between, rounded
 from nanoflux.materials import MATERIALS, get_material
 
 #: Flux-quantum conventions: the charge (in units of e) of the carrier that quantizes flux.

@@ -8,12 +8,12 @@ from __future__ import annotations
 import numpy as np
 
 from nanoflux import validate as v
-from nanoflux.formatting import fixed, num, round_off
-from nanoflux.tables import Table
 from nanoflux.claims import check_claims
 from nanoflux.flux import critical_area, critical_radius, flux_quantum
+from nanoflux.formatting import fixed, num, round_off
 from nanoflux.materials import get_material
 from nanoflux.meanfield import table_one
+from nanoflux.tables import Table
 
 
 def _table(header, rows, caption: str = "", words: int = 0) -> Table:
@@ -71,7 +71,8 @@ def claim_row(result) -> tuple[str, str, str, str, str]:
 
 def particles_table(particles, convention: str) -> Table:
     """Figure 1's particles: radius, flux quanta through the cross-section and lines drawn (notebook 03)."""
-    body = [(f"{p['radius_over_critical']:.3g}", f"{p['radius_nm']:.2f}", f"{p['flux_quanta']:.3f}", f"{p['flux_lines']:d}")
+    body = [(f"{p['radius_over_critical']:.3g}", f"{p['radius_nm']:.2f}", f"{p['flux_quanta']:.3f}",
+             f"{p['flux_lines']:d}")
             for p in particles]
     return _table(("r / r_c", "r [nm]", "flux quanta B pi r^2 / Phi0", "lines drawn"), body,
                   f"flux quantum {convention}")
@@ -109,8 +110,10 @@ def shape_table(rows, convention: str) -> Table:
 
 
 def midplane_table(rows) -> Table:
-    """Flux through the mid-plane disc of a uniformly magnetized sphere (rows from studies.assumptions.midplane_flux_rows)."""
-    body = [(f"{r['radius_over_critical']:.3g}", f"{r['radius_nm']:.2f}", num(r["flux_Wb"], 4), f"{r['flux_over_phi0']:.4f}")
+    """Flux through the mid-plane disc of a uniformly magnetized sphere (rows from
+    studies.assumptions.midplane_flux_rows)."""
+    body = [(f"{r['radius_over_critical']:.3g}", f"{r['radius_nm']:.2f}", num(r["flux_Wb"], 4),
+             f"{r['flux_over_phi0']:.4f}")
             for r in rows]
     return _table(("R / r_c", "R [nm]", "flux [Wb]", "flux / Phi0"), body)
 
@@ -154,7 +157,8 @@ def divergence_table(rows) -> Table:
 
 def flux_table(rows) -> Table:
     """Relative net flux through the closed spheres (rows from studies.discrete_dipoles.flux_rows)."""
-    body = [(f"{r['N']:d}", r["model"], round_off(r["relative_inside"]), round_off(r["relative_outside"])) for r in rows]
+    body = [(f"{r['N']:d}", r["model"], round_off(r["relative_inside"]), round_off(r["relative_outside"]))
+            for r in rows]
     return _table(("N", "model", "sphere 2R, all inside", "sphere off-centre, none inside"), body, words=2)
 
 
@@ -187,13 +191,15 @@ def lattice_table(rows) -> Table:
 
 def size_table(rows) -> Table:
     """The size study of one crystal (rows from studies.atoms_to_continuum.size_rows)."""
-    body = [(f"{r['radius_nm']:.3f}", f"{r['atoms']:d}", f"{r['flux_over_continuum']:.5f}", f"{r['flux_over_phi0']:.4f}",
-             f"{r['outside_over_dipole']:.6f}", round_off(r["lorentz_over_mu0Ms"], signed=True)) for r in rows]
+    body = [(f"{r['radius_nm']:.3f}", f"{r['atoms']:d}", f"{r['flux_over_continuum']:.5f}",
+             f"{r['flux_over_phi0']:.4f}", f"{r['outside_over_dipole']:.6f}",
+             round_off(r["lorentz_over_mu0Ms"], signed=True)) for r in rows]
     return _table(("R [nm]", "atoms", "flux / continuum", "flux / Phi0", "B(2R) / dipole", "Lorentz / mu0 Ms"), body)
 
 
 def threshold_table(rows, tolerances) -> Table:
-    """Where each quantity comes within each tolerance of the continuum (rows from studies.atoms_to_continuum.thresholds)."""
+    """Where each quantity comes within each tolerance of the continuum (rows from
+    studies.atoms_to_continuum.thresholds)."""
     def nm(x):
         return "not reached" if x is None else f"{x:.3g} nm"
     body = []
@@ -204,12 +210,13 @@ def threshold_table(rows, tolerances) -> Table:
                          "-" if r[f"flux_{tol:g}_atoms"] is None else num(r[f"flux_{tol:g}_atoms"]),
                          nm(r[f"outside_{tol:g}_radius_nm"]),
                          ", ".join(f"{nm(r[k])} (in {k.rsplit('_in_', 1)[1].replace('_nm', '')} nm)" for k in balls)))
-    return _table(("material", "within", "flux: from R =", "atoms", "B(2R): from R =", "ball average: from rho ="), body, words=1)
+    return _table(("material", "within", "flux: from R =", "atoms", "B(2R): from R =", "ball average: from rho ="),
+                  body, words=1)
 
 
 def ball_average_table(balls: dict, picks: int = 8) -> Table:
-    """Ball averages in units of (2/3) mu0 Ms at ``picks`` radii (rows from studies.atoms_to_continuum.ball_rows per material,
-    all on one grid of radii)."""
+    """Ball averages in units of (2/3) mu0 Ms at ``picks`` radii (rows from
+    studies.atoms_to_continuum.ball_rows per material, all on one grid of radii)."""
     names = list(balls)
     rows = balls[names[0]]
     index = np.linspace(0, len(rows) - 1, picks).astype(int)

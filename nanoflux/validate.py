@@ -11,7 +11,6 @@ import numbers
 import numpy as np
 
 
-
 class InputError(ValueError):
     """A value a function cannot accept: the message names the parameter, the value and what is allowed."""
 

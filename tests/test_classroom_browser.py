@@ -15,21 +15,24 @@ from pathlib import Path
 
 import pytest
 
-from chromium import chromium, leaving, requests_made
-import explorer_page
-from explorer_page import radii_nm, shown
 from nanoflux import flux
+
+import explorer_page
+from chromium import chromium, leaving, requests_made
+from explorer_page import radii_nm, shown
 
 REPO = Path(__file__).resolve().parent.parent
 PRESSES = 3
 
 #: What the page shows, read in one go: readouts, radii, material, chart, layout and typeset maths.
-STATE = r"""
+STATE = """
 const q = s => document.querySelector(s);
 const text = s => (q(s) || {}).innerText || null;
 const img = q('.nanoflux-image img') || q('img.nanoflux-image');
-const box = e => { if (!e) return null; const r = e.getBoundingClientRect(); return [r.left, r.right, r.top, r.bottom]; };
-const scrollers = [document.documentElement, document.body, ...document.querySelectorAll('#rendered_cells, .jp-Notebook, main')];
+const box = e => { if (!e) return null; const r = e.getBoundingClientRect(); \
+return [r.left, r.right, r.top, r.bottom]; };
+const scrollers = [document.documentElement, document.body, \
+...document.querySelectorAll('#rendered_cells, .jp-Notebook, main')];
 return {
   B: text('.nanoflux-B-readout'), n: text('.nanoflux-n-readout'), N: text('.nanoflux-N-readout'),
   radii: text('.nanoflux-radii'), material: (q('.nanoflux-material select') || {}).value || null,

@@ -5,8 +5,8 @@ import numpy as np
 import pytest
 
 from nanoflux import continuum, dipole_field, get_material, lattice
-from nanoflux.studies import atoms_to_continuum
 from nanoflux.constants import VACUUM_PERMEABILITY
+from nanoflux.studies import atoms_to_continuum
 
 MU0 = VACUUM_PERMEABILITY.value
 

@@ -103,7 +103,8 @@ def test_ctrl_c_stops_a_long_call_within_half_a_second(setup, threads):
     words = line.split()
     assert words[0] == "stopped", "the call finished before the signal: make the workload larger"
     stop, busy = float(words[1]) - sent, float(words[2])
-    print(f"dipole_field on {first.split()[1]} thread(s) stopped {stop * 1e3:.1f} ms after SIGINT; then {busy * 1e3:.0f} ms of CPU in "
+    print(f"dipole_field on {first.split()[1]} thread(s) stopped {stop * 1e3:.1f} ms after SIGINT; "
+          f"then {busy * 1e3:.0f} ms of CPU in "
           f"{IDLE_S} s; the process ended {(exited - IDLE_S) * 1e3:.0f} ms after that")
     assert stop < LIMIT_S, f"stopped {stop:.3f} s after SIGINT"
     assert busy < BUSY_LIMIT_S, f"the workers kept computing after the stop: {busy:.3f} s of CPU in {IDLE_S} s"

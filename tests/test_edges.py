@@ -19,14 +19,19 @@ def _warnings_are_errors():
 
 
 @pytest.mark.parametrize("call, words", [
-    (lambda: nf.critical_area(5e-324), "A = Phi0 / B overflows to infinity in float64 for B = 4.941e-324; B must be between"),
+    (lambda: nf.critical_area(5e-324),
+     "A = Phi0 / B overflows to infinity in float64 for B = 4.941e-324; B must be between"),
     (lambda: nf.critical_radius(1e300), "underflows to zero in float64 for B = 1e+300; B must be between"),
-    (lambda: nf.field_for_radius(1e-200), "overflows to infinity in float64 for radius = 1e-200; radius must be between"),
+    (lambda: nf.field_for_radius(1e-200),
+     "overflows to infinity in float64 for radius = 1e-200; radius must be between"),
     (lambda: nf.field_for_radius(1e200), "underflows to zero in float64 for radius = 1e+200; radius must be between"),
-    (lambda: nf.flux_quanta(1e300, 1e300), "B pi r^2 / Phi0 overflows to infinity in float64 for B = 1e+300, radius = 1e+300"),
+    (lambda: nf.flux_quanta(1e300, 1e300),
+     "B pi r^2 / Phi0 overflows to infinity in float64 for B = 1e+300, radius = 1e+300"),
     (lambda: nf.flux_quanta(1e-300, [1.0, 1e-300]), "underflows to zero in float64 for B = 1e-300, radius = 1e-300"),
-    (lambda: nf.critical_radius_mean_field(1, 1e-320), "overflows to infinity in float64 for N = 1, n = 1e-320; N / n must be"),
-    (lambda: nf.dipoles_in_sphere(1e200), "overflows to infinity in float64 for radius = 1e+200, n = 1e+23; r^3 n must be"),
+    (lambda: nf.critical_radius_mean_field(1, 1e-320),
+     "overflows to infinity in float64 for N = 1, n = 1e-320; N / n must be"),
+    (lambda: nf.dipoles_in_sphere(1e200),
+     "overflows to infinity in float64 for radius = 1e+200, n = 1e+23; r^3 n must be"),
     (lambda: nf.dipoles_in_sphere(1e-200), "underflows to zero in float64 for radius = 1e-200, n = 1e+23"),
 ])
 def test_results_beyond_float64_are_value_errors_naming_the_parameter(call, words):

@@ -161,7 +161,8 @@ def test_widgets_drive_the_explorer_and_show_its_values():
     app.convention.value = "h/e"
     assert app.explorer.state.flux_quantum_convention == "h/e" and app.image.value != before
     bundle = app._repr_mimebundle_()
-    assert bundle["text/plain"] == f"{explorer.STATIC_TEXT}\n{app.explorer.alt_text()}" and stored.WIDGET_MIME[0] in bundle
+    assert (bundle["text/plain"] == f"{explorer.STATIC_TEXT}\n{app.explorer.alt_text()}"
+            and stored.WIDGET_MIME[0] in bundle)
     # the chart in words, at the values it shows: the alt text of the static chart
     assert "flux quantum h/e" in bundle["text/plain"] and "N = 1,000" in bundle["text/plain"]
     assert f"r_c = {app.explorer.state.flux_radius_nm:.4g} nm" in bundle["text/plain"]

@@ -165,7 +165,8 @@ def test_flux_quanta_range_holds_at_its_ends():
 def test_python_integers_of_any_size_are_fields_and_radii():
     assert nf.critical_radius(10**30) == nf.critical_radius(1e30)
     assert nf.flux_quanta(2**70, [10**-15]) == pytest.approx(2.0**70 * math.pi * 1e-30 / PHI0, rel=1e-14)
-    with pytest.raises(ValueError, match=r"^B must be at most 1.798e\+308 \(the float64 range\); got an integer of 401"):
+    with pytest.raises(ValueError,
+                       match=r"^B must be at most 1.798e\+308 \(the float64 range\); got an integer of 401"):
         nf.critical_radius(10**400)
     with pytest.raises(ValueError, match=r"^radius must be at least -1.798e\+308 \(the float64 range\)"):
         nf.field_for_radius([1, -10**400])

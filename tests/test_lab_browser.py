@@ -23,10 +23,11 @@ from pathlib import Path
 
 import pytest
 
-from chromium import chromium, leaving, requests_made
-import explorer_page
-from explorer_page import radii_nm, shown
 from nanoflux import flux, meanfield
+
+import explorer_page
+from chromium import chromium, leaving, requests_made
+from explorer_page import radii_nm, shown
 
 REPO = Path(__file__).resolve().parent.parent
 NOTEBOOKS = REPO / "notebooks"
@@ -54,13 +55,14 @@ const [path, done] = [arguments[0], arguments[arguments.length - 1]];
 """
 
 #: The explorer's output as the student sees it: readouts, radii, chart, and the layout boxes.
-STATE = r"""
+STATE = """
 const handle = document.querySelector('.nanoflux-B');
 const cell = handle ? handle.closest('.jp-Cell') : null;
 if (!cell) return null;
 const q = s => cell.querySelector(s);
 const text = s => (q(s) || {}).innerText || null;
-const box = e => { if (!e) return null; const r = e.getBoundingClientRect(); return [r.left, r.right, r.top, r.bottom]; };
+const box = e => { if (!e) return null; const r = e.getBoundingClientRect(); \
+return [r.left, r.right, r.top, r.bottom]; };
 const img = q('.nanoflux-image');
 const notebook = cell.closest('.jp-NotebookPanel');
 const scroller = notebook.querySelector('.jp-WindowedPanel-outer');
@@ -155,7 +157,8 @@ def open_lab(driver, url: str) -> None:
         if time.monotonic() > deadline:
             pytest.fail("JupyterLab's page did not start in 60 s")
         time.sleep(0.1)
-    driver.execute_async_script("const done = arguments[arguments.length - 1]; jupyterapp.restored.then(() => done(true));")
+    driver.execute_async_script("const done = arguments[arguments.length - 1]; "
+                                "jupyterapp.restored.then(() => done(true));")
 
 
 def open_notebook(driver, path: str) -> dict:
@@ -362,7 +365,8 @@ def _flat(value, prefix=""):
 @pytest.fixture(scope="module")
 def stored_opened_and_closed(tmp_path_factory):
     """Every stored notebook opened from notebooks/ itself, rendered, its kernel started, then closed
-    unrun; for each: bytes before and after, the files the server wrote, JupyterLab's dirty flag and metadata, the dialog."""
+    unrun; for each: bytes before and after, the files the server wrote, JupyterLab's dirty flag and
+    metadata, the dialog."""
     paths = sorted(NOTEBOOKS.glob("*.ipynb"))
     assert len(paths) >= 9
     checkpoints = NOTEBOOKS / ".ipynb_checkpoints"

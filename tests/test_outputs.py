@@ -9,8 +9,8 @@ import sys
 import nbformat
 import pytest
 
-from nanoflux.running import notebook, outputs, parameters, runner, stored
 from nanoflux.cli import main
+from nanoflux.running import notebook, outputs, parameters, runner, stored
 
 from helpers import tree_digest
 
@@ -39,7 +39,8 @@ def test_defaults_go_to_figures_and_other_values_to_a_folder_of_their_own():
     half = parameters.validate(stem, {"B_tesla": [0.5], "flux_quantum_convention": "h/2e"})
     folder = outputs.destination(stem, half)
     assert folder.parent == outputs.RUNS_DIR / stem and len(folder.name) == outputs.HASH_LENGTH
-    assert outputs.destination(stem, parameters.validate(stem, {"B_tesla": (0.5,), "flux_quantum_convention": "h/2e"})) \
+    assert outputs.destination(stem, parameters.validate(stem, {"B_tesla": (0.5,),
+                                                                "flux_quantum_convention": "h/2e"})) \
         == folder  # the same values, spelled otherwise
     other = parameters.validate(stem, {"B_tesla": [0.5], "flux_quantum_convention": "h/e"})
     assert outputs.destination(stem, other) != folder

@@ -4,14 +4,14 @@ import shutil
 
 import pytest
 
-from nanoflux.running import outputs, parameters, runner, stored
 from nanoflux.cli import main
-
-from helpers import tree_digest
+from nanoflux.running import outputs, parameters, runner, stored
 from nanoflux.running.plan import plan
-from nanoflux.validate import InputError
 from nanoflux.running.stored import select
 from nanoflux.running.values import coerce, parse_assignment
+from nanoflux.validate import InputError
+
+from helpers import tree_digest
 
 
 def test_notebooks_are_numbered_and_each_has_a_validator():

@@ -17,13 +17,14 @@ import pytest
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_output
 
 from nanoflux import site
-from nanoflux.running import outputs, stored
-from nanoflux.site import index as site_index
-from nanoflux.site import pages, sanitize
-from helpers import tree_digest
 from nanoflux.claims import CLAIMS, check_claims
 from nanoflux.cli import main
 from nanoflux.plots.save import saved_description
+from nanoflux.running import outputs, stored
+from nanoflux.site import index as site_index
+from nanoflux.site import pages, sanitize
+
+from helpers import tree_digest
 
 #: Hosts of public CDNs: none may appear anywhere in the site.
 CDN_HOSTS = ("cdn.jsdelivr.net", "cdnjs.cloudflare.com", "unpkg.com", "fonts.googleapis.com", "fonts.gstatic.com",
@@ -438,7 +439,8 @@ def test_a_hostile_notebook_reaches_no_page(tmp_path):
 def test_cli_site(tmp_path, capsys):
     assert main(["site", "--out", str(tmp_path / "s")]) == 0
     captured = capsys.readouterr()
-    assert captured.out == (f"wrote {len(stored.stored_notebooks())} notebook page(s), the figures and the claims table; "
+    assert captured.out == (f"wrote {len(stored.stored_notebooks())} notebook page(s), "
+                            "the figures and the claims table; "
                             f"open {tmp_path / 's' / 'index.html'}\n")
     assert captured.err == ""
     (tmp_path / "plain").mkdir()

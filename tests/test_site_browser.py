@@ -18,7 +18,6 @@ from nanoflux.running import stored
 
 from chromium import chromium, leaving, requests_made
 
-
 #: The page's text outside code and typeset maths, with what raw TeX would leave there.
 _RAW_TEX = r"""
 const root = document.querySelector('article.bd-article').cloneNode(true);
@@ -174,7 +173,8 @@ def test_maths_and_images_from_disk(browser, site):
     assert page["images"]
 
 
-@pytest.mark.parametrize("page", ["index.html", "notebooks/06_assumptions.html", "notebooks/08_atoms_to_continuum.html"])
+@pytest.mark.parametrize("page", ["index.html", "notebooks/06_assumptions.html",
+                                  "notebooks/08_atoms_to_continuum.html"])
 def test_phone_width_has_no_sideways_page(browser, server, page):
     browser.execute_cdp_cmd("Emulation.setDeviceMetricsOverride",
                             {"width": 390, "height": 844, "deviceScaleFactor": 1, "mobile": True})
@@ -188,9 +188,9 @@ def test_phone_width_has_no_sideways_page(browser, server, page):
 
 def test_a_hostile_notebook_runs_and_loads_nothing(browser, tmp_path):
     from selenium.common.exceptions import NoAlertPresentException
+    from test_site import HOSTILE, hostile_notebook  # tests/ is on sys.path (pytest's rootdir-less import)
 
     from nanoflux.site import build_site
-    from test_site import HOSTILE, hostile_notebook  # tests/ is on sys.path (pytest's rootdir-less import)
 
     folder = tmp_path / "notebooks"
     folder.mkdir()
@@ -201,7 +201,7 @@ def test_a_hostile_notebook_runs_and_loads_nothing(browser, tmp_path):
         page = visit(browser, f"{url}/notebooks/01_hostile.html")
         time.sleep(0.5)
         with pytest.raises(NoAlertPresentException):
-            browser.switch_to.alert.text  # no script of the notebook ran
+            _ = browser.switch_to.alert.text  # no script of the notebook ran
         assert leaving(page["requests"]) == [] and not [r for r in page["requests"] if HOSTILE in r]
         # MathJax's \href and \style from the notebook are filtered: no link, no remote style
         assert browser.execute_script(

@@ -70,7 +70,8 @@ def _check_port(port: int) -> None:
             probe.bind(("127.0.0.1", port))
         except OSError as exc:
             reason = "is in use" if exc.errno == errno.EADDRINUSE else f"cannot be used ({exc.strerror})"
-            raise ClassroomError(f"--port {port} {reason} on 127.0.0.1; choose another, e.g. --port {port + 1 if port < 65535 else 8866}") from None
+            raise ClassroomError(f"--port {port} {reason} on 127.0.0.1; choose another, "
+                                 f"e.g. --port {port + 1 if port < 65535 else 8866}") from None
 
 
 def serve(port: int = DEFAULT_PORT, *, browser: bool = True) -> int:

@@ -14,14 +14,14 @@ from __future__ import annotations
 
 import math
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from types import MappingProxyType
-from typing import Callable
 
-from nanoflux import validate as v
-from nanoflux.formatting import num, percent
 from nanoflux import paper
+from nanoflux import validate as v
 from nanoflux.flux import critical_radius
+from nanoflux.formatting import num, percent
 from nanoflux.materials import get_material
 from nanoflux.meanfield import critical_radius_mean_field, dipoles_in_sphere
 
@@ -200,7 +200,8 @@ class ExerciseApp:
         boxes = []
         for ex in EXERCISES.values():
             question = w.HTMLMath(f"<b>{ex.key}.</b> " + _html_math(ex.question)
-                                  + f" <i>(answer{' in ' + ex.unit if ex.unit else ''}, within {percent(ex.rel_tol)})</i>")
+                                  + f" <i>(answer{' in ' + ex.unit if ex.unit else ''}, "
+                                    f"within {percent(ex.rel_tol)})</i>")
             # continuous_update=False: the value arrives on Enter (or leaving the box), which checks it
             answer = w.Text(placeholder="e.g. 12.5 or 1.2e3", layout=w.Layout(width="14em"),
                             description=ex.key, style={"description_width": "3em"}, continuous_update=False)

@@ -20,8 +20,8 @@ import io
 import math
 from dataclasses import asdict, dataclass
 
-from nanoflux.formatting import num
 from nanoflux.flux import critical_radius
+from nanoflux.formatting import num
 from nanoflux.materials import get_material
 from nanoflux.meanfield import critical_radius_mean_field
 from nanoflux.running.parameters import (
@@ -190,7 +190,8 @@ class ExplorerApp:
         self.explorer = explorer if explorer is not None else Explorer()
         # Redraw first: displaying or saving the figure since the last update leaves other pixels on the canvas.
         s = self.explorer.update()
-        log = lambda limits: (math.log10(limits[0]), math.log10(limits[1]))
+        def log(limits):
+            return math.log10(limits[0]), math.log10(limits[1])
         slider = w.Layout(width="190px")
         label = {"description_width": "4.5em"}
         b_lo, b_hi = log(EXPLORER_B_TESLA)
@@ -236,7 +237,8 @@ class ExplorerApp:
         self.B_readout.value = f"<b>{s.B_tesla:.4g}</b> T"
         self.n_readout.value = f"<b>{num(s.n_per_m3)}</b> m<sup>\u22123</sup>"
         self.N_readout.value = f"<b>{s.N:,}</b> dipole{'s' if s.N != 1 else ''}"
-        source = "custom values" if s.material == "none" else f"{s.material} preset ({get_material(s.material).structure})"
+        source = ("custom values" if s.material == "none"
+                  else f"{s.material} preset ({get_material(s.material).structure})")
         self.radii.value = (
             f"<div style='line-height:1.5;margin-top:0.4em'>{html.escape(source)}<br>"
             f"flux quantum, Eq. 4: <b>r<sub>c</sub> = {s.flux_radius_nm:.4g} nm</b><br>"

@@ -85,7 +85,8 @@ def convention_figure(materials=()) -> Figure:
                         "flux-quantum radius $r_c$ [nm]", size=(7.6, 4.0))
         for conv, color, dash in zip(CONVENTIONS, (BLUE, GREY), ("-", "--")):
             ax.loglog(_B, critical_radius(_B, conv) * 1e9, dash, color=color, lw=2, label=f"$\\Phi_0 = {conv}$")
-        ax.plot([paper.FIELD_TESLA], [paper.FLUX_RADIUS.value], "o", mfc="white", mec=INK, ms=7, label=f"printed: {paper.FLUX_RADIUS.text} nm at {paper.FIELD_TESLA:g} T")
+        ax.plot([paper.FIELD_TESLA], [paper.FLUX_RADIUS.value], "o", mfc="white", mec=INK, ms=7,
+                label=f"printed: {paper.FLUX_RADIUS.text} nm at {paper.FIELD_TESLA:g} T")
         for name in materials:
             m = get_material(name)
             ax.plot([m.mu0Ms_tesla] * 2, [critical_radius(m.mu0Ms_tesla, c) * 1e9 for c in CONVENTIONS],
@@ -95,7 +96,8 @@ def convention_figure(materials=()) -> Figure:
                      + " and ".join(f"{critical_radius(material=name, convention=c) * 1e9:.1f}" for c in CONVENTIONS)
                      + " nm" for name in materials)
     tail = ", and each material is marked at its μ₀Ms with both radii (h/2e and h/e): " + each if materials else ""
-    return describe_figure(fig, f"""Log-log chart of the flux-quantum radius in nm against B from {_B[0]:g} to {_B[-1]:g}
+    return describe_figure(fig, f"""Log-log chart of the flux-quantum radius in nm against B """
+                                f"""from {_B[0]:g} to {_B[-1]:g}
         T, with Φ₀ = h/2e (solid blue) and Φ₀ = h/e (dashed grey, √2 times larger at every B); an open circle
         marks the printed {paper.FLUX_RADIUS.text} nm at {paper.FIELD_TESLA:g} T{tail}.""")
 

@@ -119,5 +119,6 @@ def checks_figure(divergence, flux, fluctuation, law, *, aligned: bool = True) -
         {min(halved):.2g} to {max(halved):.2g} at h/2, 99th percentiles up to {max(r['h_q99'] for r in point):.2g}.
         Middle: the net flux through closed spheres relative to the flux of |B·n|, for point dipoles and charge
         pairs: at most {worst_flux:.1g}, {'inside' if worst_flux <= floor else 'above'} the shaded round-off band
-        (values below {floor:.0e} are drawn at {floor / 10:.0e}). Right: the relative spread of B_z at the probe between random
+        (values below {floor:.0e} are drawn at {floor / 10:.0e}). Right: the relative spread of B_z at the probe """
+        f"""between random
         configurations, from {y[0]:.2g} to {y[-1]:.2g}, along the dashed law {law['prefactor']:.3f}/√N.""")

@@ -14,7 +14,6 @@ from nanoflux.meanfield import critical_radius_mean_field
 from nanoflux.plots.save import describe_figure
 from nanoflux.plots.style import BLUE, GREY, INK, RED, style
 
-
 # -- Figure 1 -----------------------------------------------------------------------------------
 
 def _flux_line(ax, x_in, R, center_x, limit, color):
@@ -95,7 +94,8 @@ def figure1(B_tesla=1.0, radii_over_critical=(2.5, 1.0, 0.6), convention="h/2e")
         fig.tight_layout()
     particles = "; ".join(
         f"({'abcdefghij'[i] if i < 10 else i}) radius {k:.3g} r_c = {R:.1f} nm, Bπr²/Φ₀ = {q:.2f}, "
-        f"{n:d} flux line{'' if n == 1 else 's'}" for i, (R, k, n, q) in enumerate(zip(radii_nm, ratios, counts, quanta)))
+        f"{n:d} flux line{'' if n == 1 else 's'}"
+        for i, (R, k, n, q) in enumerate(zip(radii_nm, ratios, counts, quanta)))
     return describe_figure(fig, f"""Figure 1 recomputed at B = {B_tesla:.3g} T (flux quantum {convention}, r_c =
         {r_c * 1e9:.2f} nm): {len(ratios)} spherical particles magnetized along +z, side by side on one nanometre
         scale, with their aligned dipoles as grey arrows and one blue flux line per whole flux quantum:
@@ -132,8 +132,8 @@ def figure2(B_range_tesla=(0.01, 1.0), N_range=(1, 10000), n_per_m3=paper.DENSIT
         top.spines["top"].set_visible(True)
         if show_paper:
             if B_range_tesla[0] <= 1.0 <= B_range_tesla[1]:
-                ax.plot([paper.FIELD_TESLA], [paper.FLUX_RADIUS.value], "o", mfc="white", mec=BLUE, mew=1.5, ms=7, zorder=5,
-                        label=f"printed: {paper.FLUX_RADIUS.text} nm at {paper.FIELD_TESLA:g} T")
+                ax.plot([paper.FIELD_TESLA], [paper.FLUX_RADIUS.value], "o", mfc="white", mec=BLUE, mew=1.5, ms=7,
+                        zorder=5, label=f"printed: {paper.FLUX_RADIUS.text} nm at {paper.FIELD_TESLA:g} T")
             pts = [(k, p.value) for k, p in paper.TABLE_ONE.items() if N_range[0] <= k <= N_range[1]]
             if pts:
                 top.plot(*zip(*pts), "s", mfc="white", mec=RED, mew=1.5, ms=7, zorder=5,

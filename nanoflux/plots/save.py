@@ -56,9 +56,8 @@ def plain_log_labels(fig: Figure) -> None:
 def text_outside_canvas(fig: Figure, tolerance_px: float = 0.5) -> list[str]:
     """The visible texts of ``fig`` (titles, labels, tick labels, legends, annotations) whose rendered
     bounding box extends beyond the canvas, by more than ``tolerance_px`` pixels; empty when all fit."""
-    from matplotlib.text import Text
-
     from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.text import Text
 
     agg = fig.canvas if isinstance(fig.canvas, FigureCanvasAgg) else FigureCanvasAgg(fig)
     agg.draw()
@@ -83,7 +82,7 @@ def text_outside_canvas(fig: Figure, tolerance_px: float = 0.5) -> list[str]:
     return found
 
 
-_DESCRIPTIONS: "weakref.WeakKeyDictionary[Figure, str]" = weakref.WeakKeyDictionary()
+_DESCRIPTIONS: weakref.WeakKeyDictionary[Figure, str] = weakref.WeakKeyDictionary()
 
 
 def describe_figure(fig: Figure, text: str) -> Figure:

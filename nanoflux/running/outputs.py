@@ -22,6 +22,7 @@ import json
 import os
 import sys
 from pathlib import Path
+
 from nanoflux.validate import InputError, InputTypeError
 
 #: Repository folders, resolved once from the package's own location.

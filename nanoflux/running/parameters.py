@@ -15,6 +15,7 @@ from nanoflux.flux import CONVENTIONS
 from nanoflux.lattice import STRUCTURES
 from nanoflux.materials import MATERIALS
 
+
 def _sequence(value, name: str) -> list:
     if isinstance(value, (str, bytes)) or not isinstance(value, (list, tuple, np.ndarray)):
         raise v.InputTypeError(f"{name} must be a list of numbers; got {value!r}")

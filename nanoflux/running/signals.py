@@ -12,6 +12,7 @@ import contextlib
 import signal
 import threading
 
+
 class Interrupted(Exception):
     """A run was stopped by Ctrl-C, SIGTERM or SIGHUP."""
 

@@ -18,18 +18,19 @@ What a reader gets:
 
 Nothing is fetched from the network when a page is viewed: MathJax 3 (its TeX-to-CHTML component with
 every TeX package built in, its ``safe`` filter, its fonts and its licence, from the
-``django-static-mathjax`` package on PyPI) is copied into ``_static/mathjax/``. A rebuild from the same notebooks gives byte-identical files; files are
-world-readable (0644, folders 0755).
+``django-static-mathjax`` package on PyPI) is copied into ``_static/mathjax/``. A rebuild from the same
+notebooks gives byte-identical files; files are world-readable (0644, folders 0755).
 
 What a notebook carries is not trusted. Before Sphinx sees a notebook, its copy loses live-widget state,
-JavaScript outputs and SVG outputs that could run or load anything; after Sphinx has parsed it, every raw HTML fragment on the page (HTML outputs,
-HTML in Markdown cells and in Markdown outputs) is sanitized by :func:`nanoflux.site.sanitize.sanitize_html`, remote images are
-dropped and links that would leave the site become plain text (:func:`nanoflux.site.sanitize.sanitize_doctree`). Markdown
-cannot include files or pass raw HTML through ``{raw}`` (``conf/docutils.conf``), and TeX cannot make
-links or styles that leave the site (MathJax's ``safe`` filter, ``conf/conf.py``).
+JavaScript outputs and SVG outputs that could run or load anything; after Sphinx has parsed it, every raw
+HTML fragment on the page (HTML outputs, HTML in Markdown cells and in Markdown outputs) is sanitized by
+:func:`nanoflux.site.sanitize.sanitize_html`, remote images are dropped and links that would leave the site
+become plain text (:func:`nanoflux.site.sanitize.sanitize_doctree`). Markdown cannot include files or pass
+raw HTML through ``{raw}`` (``conf/docutils.conf``), and TeX cannot make links or styles that leave the
+site (MathJax's ``safe`` filter, ``conf/conf.py``).
 
-The copy is also read as Jupyter reads it: formulas first (:func:`nanoflux.site.markdown.one_line_maths`), so a line of a
-``$$...$$`` formula that starts with ``+`` does not become a list item.
+The copy is also read as Jupyter reads it: formulas first (:func:`nanoflux.site.markdown.one_line_maths`),
+so a line of a ``$$...$$`` formula that starts with ``+`` does not become a list item.
 
 A notebook that has lost an output it should show is refused (:func:`nanoflux.site.pages.missing_outputs`), so the site
 never shows a page without its figure or table.
@@ -81,12 +82,11 @@ def _environment(**values):
 
 def _run_sphinx(source: Path, html: Path, doctrees: Path) -> list[str]:
     """Run Sphinx's HTML builder; return its warnings, one line each."""
-    from sphinx.application import Sphinx
-    from sphinx.util.docutils import docutils_namespace, patch_docutils
-
     import warnings as python_warnings
 
+    from sphinx.application import Sphinx
     from sphinx.errors import SphinxError
+    from sphinx.util.docutils import docutils_namespace, patch_docutils
 
     warnings = io.StringIO()
     try:

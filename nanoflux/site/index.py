@@ -24,7 +24,8 @@ PAPER = (
     "A letter in *MRS Communications*, as an accepted manuscript: its running head reads "
     "\"MRS COMMUNICATIONS · VOLUME XX · ISSUE xx · www.mrs.org/mrc\", so volume, issue and pages were "
     "not yet assigned, and the text gives no title line, authors or DOI. It argues that below a "
-    f"critical size (about {paper.FLUX_RADIUS.text} nm) an isolated magnetic particle's field can no longer be read as a "
+    f"critical size (about {paper.FLUX_RADIUS.text} nm) an isolated magnetic particle's field "
+    "can no longer be read as a "
     "continuous, divergence-free $\\mathbf B$. The notebooks cite it by equation, table and figure "
     "number (\"the paper, Eq. 4\")."
 )

@@ -11,7 +11,6 @@ from pathlib import Path
 
 from nanoflux.site.errors import SiteError
 
-
 #: MathJax 3's inert defaults that name a CDN (speech-rule-engine's maps and an XPath shim, used only
 #: by the accessibility explorer or Internet Explorer): the site's copy points them at its own folder.
 _MATHJAX_CDN = "https://cdn.jsdelivr.net/npm/"

@@ -15,6 +15,7 @@ from nanoflux.flux import CONVENTIONS, critical_radius, flux_quantum, magnetic_l
 from nanoflux.materials import get_material
 from nanoflux.meanfield import critical_radius_mean_field, dipoles_in_sphere
 
+
 def density_rows(materials, n_paper=paper.DENSITY_PER_M3, N=paper.TABLE_ONE_N) -> list[dict]:
     """Per density (the paper's, then each material's): n, n / n_paper, and the mean-field radius for each N."""
     rows = [{"label": "paper", "n_per_m3": float(n_paper)}]
@@ -76,7 +77,8 @@ def shape_rows(materials, convention="h/2e") -> list[dict]:
         mu0Ms = get_material(name).mu0Ms_tesla
         for shape, D in SHAPES.items():
             B = (1.0 - D) * mu0Ms
-            rows.append({"label": name, "shape": shape, "B_tesla": B, "radius_nm": critical_radius(B, convention) * 1e9})
+            rows.append({"label": name, "shape": shape, "B_tesla": B,
+                         "radius_nm": critical_radius(B, convention) * 1e9})
     return rows
 
 
@@ -94,7 +96,8 @@ def midplane_flux_rows(material="Fe", radii_over_critical=(0.5, 1.0, 1.5, 2.0), 
     for k in radii_over_critical:
         R = float(k) * r_c
         flux = (2.0 / 3.0) * mu0Ms * np.pi * R * R
-        rows.append({"radius_over_critical": float(k), "radius_nm": R * 1e9, "flux_Wb": flux, "flux_over_phi0": flux / phi0})
+        rows.append({"radius_over_critical": float(k), "radius_nm": R * 1e9, "flux_Wb": flux,
+                     "flux_over_phi0": flux / phi0})
     return rows
 
 

@@ -55,7 +55,8 @@ def ball_rows(material: str, radius: float, rhos) -> list[dict]:
     rhos = np.sort(np.asarray(rhos, dtype=float))
     shell = np.searchsorted(rhos * rhos, r2)  # atom inside every ball from index shell on
     inside = np.cumsum(np.bincount(shell, minlength=len(rhos) + 1))[:len(rhos)]
-    outside_field = at_centre.sum() - np.cumsum(np.bincount(shell, weights=at_centre, minlength=len(rhos) + 1))[:len(rhos)]
+    outside_field = (at_centre.sum()
+                     - np.cumsum(np.bincount(shell, weights=at_centre, minlength=len(rhos) + 1))[:len(rhos)])
     volume = 4.0 / 3.0 * np.pi * rhos**3
     average = 2.0 / 3.0 * MU0 * lat.moment * inside / volume + outside_field
     return [{"rho_nm": rho * 1e9, "atoms_inside": int(k), "average_over_continuum": float(b / (2.0 / 3.0 * mu0Ms))}
@@ -97,7 +98,8 @@ def thresholds(material: str, sizes: list[dict], balls: dict) -> dict:
             out[f"{name}_{tol:g}_atoms"] = next((r["atoms"] for r in sizes if r["radius_nm"] == R), None)
         for particle, rows in balls.items():
             limited = [r for r in rows if r["rho_nm"] <= 0.9 * particle]
-            out[f"ball_{tol:g}_in_{particle:.4g}_nm"] = agreement_length(limited, "average_over_continuum", tol, "rho_nm")
+            out[f"ball_{tol:g}_in_{particle:.4g}_nm"] = agreement_length(limited, "average_over_continuum", tol,
+                                                                         "rho_nm")
     return out
 
 
@@ -114,18 +116,20 @@ def conclusions(crystals, sizes: dict, found) -> str:
         b01 = [v for k, v in balls.items() if k.startswith("ball_0.001_")]
         text = (f"**{name}** ({crystal['structure']}): the mid-plane flux stays within 1 % of the continuum "
                 + (f"from $R$ = {flux1:.3g} nm ({atoms1:,} atoms) on" if flux1 is not None else "at no size computed")
-                + f", and at $R$ = {last['radius_nm']:.3g} nm ({last['atoms']:,} atoms) it is {last['flux_over_phi0']:.3f} "
+                + f", and at $R$ = {last['radius_nm']:.3g} nm ({last['atoms']:,} atoms) "
+                f"it is {last['flux_over_phi0']:.3f} "
                 f"$\\Phi_0$, not a whole number; the field at $2R$ is within 1 % of the point dipole "
                 + (f"from $R$ = {out1:.3g} nm on" if out1 is not None else "at no size computed")
                 + "; the ball average comes within 1 % from $\\rho$ = "
                 + " and ".join("never" if x is None else f"{x:.3g} nm" for x in b1)
-                + " and within 0.1 % from $\\rho$ = " + " and ".join("never" if x is None else f"{x:.3g} nm" for x in b01)
+                + " and within 0.1 % from $\\rho$ = "
+                + " and ".join("never" if x is None else f"{x:.3g} nm" for x in b01)
                 + " (in the two particles)")
         lorentz = abs(last["lorentz_over_mu0Ms"])
         text += ("; the Lorentz sum at the centre atom is below 1e-12 $\\mu_0 M_s$ (round-off: zero by cubic symmetry)."
                  if lorentz < 1e-12 else
-                 f"; the Lorentz sum at the centre atom is {last['lorentz_over_mu0Ms']:+.1e} $\\mu_0 M_s$ (not zero: the "
-                 f"hexagonal lattice lacks cubic symmetry).")
+                 f"; the Lorentz sum at the centre atom is {last['lorentz_over_mu0Ms']:+.1e} $\\mu_0 M_s$ "
+                 f"(not zero: the hexagonal lattice lacks cubic symmetry).")
         lines.append(text)
     same = []
     for row in found:
