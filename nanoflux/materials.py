@@ -65,7 +65,7 @@ MATERIALS = MappingProxyType({
 """The presets, keyed by name: "Fe", "Co", "Ni", "Fe3O4"."""
 
 
-def get_material(name) -> Material:
+def get_material(name: str) -> Material:
     """Return the preset called ``name``; ValueError listing the known names otherwise."""
     if not isinstance(name, str) or name not in MATERIALS:
         raise InputError(

@@ -10,6 +10,7 @@ from decimal import Decimal
 from typing import NamedTuple
 
 import numpy as np
+from numpy.typing import ArrayLike
 
 from nanoflux import paper
 from nanoflux import validate as v
@@ -32,7 +33,8 @@ def _density(n, material) -> np.ndarray:
     return v.positive_finite(n, "n", "m^-3")
 
 
-def critical_radius_mean_field(N=1, n=None, *, material=None):
+def critical_radius_mean_field(N: ArrayLike = 1, n: ArrayLike | None = None, *,
+                               material: str | None = None) -> float | np.ndarray:
     """Radius in m of a sphere holding N dipoles on average: r_c = (3 N / (4 pi n))^(1/3).
 
     The paper's mean-field formula (Table I). ``N`` is a whole number >= 1; ``n`` the
@@ -52,7 +54,8 @@ def critical_radius_mean_field(N=1, n=None, *, material=None):
     return v.scalar_or_array(np.cbrt(volume))
 
 
-def dipoles_in_sphere(radius, n=None, *, material=None):
+def dipoles_in_sphere(radius: ArrayLike, n: ArrayLike | None = None, *,
+                      material: str | None = None) -> float | np.ndarray:
     """Mean number of dipoles (4/3) pi r^3 n in a sphere of ``radius`` (m); inverse of the above.
 
     Not rounded. ``n`` in m^-3, default the paper's 1e23; or ``material``'s density.
@@ -94,7 +97,8 @@ class TableRow(NamedTuple):
         return None if self.printed is None else self.printed.agrees(self.radius_nm)
 
 
-def table_one(N=paper.TABLE_ONE_N, n=None, *, material=None) -> list[TableRow]:
+def table_one(N: ArrayLike = paper.TABLE_ONE_N, n: float | None = None, *,
+              material: str | None = None) -> list[TableRow]:
     """The paper's Table I recomputed: one :class:`TableRow` per N.
 
     The paper's printed value is attached only where it applies: at the paper's
