@@ -12,7 +12,7 @@ from numpy.typing import ArrayLike
 from nanoflux import validate as v
 from nanoflux.constants import ELEMENTARY_CHARGE, PLANCK
 from nanoflux.formatting import between, rounded
-from nanoflux.materials import MATERIALS, get_material
+from nanoflux.materials import preset_value
 
 #: Flux-quantum conventions: the charge (in units of e) of the carrier that quantizes flux.
 #: "h/2e" is the superconducting flux quantum used by the paper (Eq. 2); "h/e" the single-electron one.
@@ -32,16 +32,7 @@ def flux_quantum(convention: str = DEFAULT_CONVENTION) -> float:
 
 def _field(B, material) -> np.ndarray:
     """Resolve B from a number or a material preset (its mu0 Ms)."""
-    if material is not None:
-        if B is not None:
-            raise v.InputError(
-                f"give either B or material (one of {', '.join(repr(k) for k in MATERIALS)}), not both; "
-                f"got B={B!r} and material={material!r}"
-            )
-        return np.asarray(get_material(material).mu0Ms_tesla)
-    if B is None:
-        raise v.InputTypeError("B must be given (in T), or a material preset by name")
-    return v.positive_finite(B, "B", "T")
+    return preset_value(B, material, "B", "T", lambda preset: preset.mu0Ms_tesla)
 
 
 def critical_area(B: ArrayLike | None = None, convention: str = DEFAULT_CONVENTION, *,

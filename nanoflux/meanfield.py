@@ -15,22 +15,13 @@ from numpy.typing import ArrayLike
 from nanoflux import paper
 from nanoflux import validate as v
 from nanoflux.formatting import between, rounded
-from nanoflux.materials import MATERIALS, get_material
+from nanoflux.materials import preset_value
 from nanoflux.paper import Printed
 
 
 def _density(n, material) -> np.ndarray:
     """Resolve n from a number, a material preset, or the paper's 1e23 m^-3."""
-    if material is not None:
-        if n is not None:
-            raise v.InputError(
-                f"give either n or material (one of {', '.join(repr(k) for k in MATERIALS)}), not both; "
-                f"got n={n!r} and material={material!r}"
-            )
-        return np.asarray(get_material(material).n_per_m3)
-    if n is None:
-        return np.asarray(paper.DENSITY_PER_M3)
-    return v.positive_finite(n, "n", "m^-3")
+    return preset_value(n, material, "n", "m^-3", lambda preset: preset.n_per_m3, paper.DENSITY_PER_M3)
 
 
 def critical_radius_mean_field(N: ArrayLike = 1, n: ArrayLike | None = None, *,

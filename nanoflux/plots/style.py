@@ -2,13 +2,12 @@
 and each material's colour, line and marker (the same in every figure).
 
 Nothing here changes global matplotlib settings: :func:`style` applies them with ``rc_context`` around
-a figure's drawing and saving.
+a figure's drawing and saving. The colours are also the HTML outputs' (tables, exercise verdicts), so this
+module imports matplotlib only inside :func:`style`.
 """
 from __future__ import annotations
 
 import re
-
-import matplotlib
 
 #: The house style, applied with ``matplotlib.rc_context`` around every figure and save.
 STYLE = {
@@ -42,6 +41,8 @@ MATERIAL_MARKERS = {"Fe": "o", "Co": "^", "Ni": "v", "Fe3O4": "s"}
 
 def style():
     """Context manager applying the house style."""
+    import matplotlib
+
     return matplotlib.rc_context(STYLE)
 
 
