@@ -6,6 +6,7 @@ reaches Sphinx through that folder, never through this file. The notebooks are s
 MyST-NB does not execute them.
 """
 from nanoflux import __version__
+from nanoflux.running.stored import WIDGET_MIME
 from nanoflux.site.index import setup_sphinx
 
 project = "nanoflux"
@@ -31,8 +32,7 @@ nb_merge_streams = True
 nb_ipywidgets_js = {}  # a static page has no kernel for widgets; and no CDN scripts
 nb_mime_priority_overrides = [
     ("html", "application/javascript", None),
-    ("html", "application/vnd.jupyter.widget-view+json", None),
-    ("html", "application/vnd.jupyter.widget-state+json", None),
+    *(("html", mime, None) for mime in WIDGET_MIME),
     ("html", "image/png", 35),  # a PNG before an SVG rendering of the same figure
 ]
 nb_code_prompt_show = "Show code"
