@@ -212,15 +212,15 @@ def axis_coefficients(cols: Columns, lmax: int = 64) -> np.ndarray:
     out = np.empty((len(cols.shell_start), lmax // 2 + 1))
     N = cols.atoms_within.astype(float)
     out[:, 0] = 1.0
-    for l in range(1, lmax + 1):
+    for order in range(1, lmax + 1):
         power *= x
-        if l > 1:
-            p_prev, p = p, ((2 * l - 1) * ct * p - (l - 1) * p_prev) / l
-        if l % 2:
+        if order > 1:
+            p_prev, p = p, ((2 * order - 1) * ct * p - (order - 1) * p_prev) / order
+        if order % 2:
             continue
         T = np.cumsum(np.add.reduceat(w * power * p, cols.shell_start))
         with np.errstate(divide="ignore", invalid="ignore"):
-            out[:, l // 2] = np.where(shell_r > 0, (l + 1) * (l + 2) / 2.0 * T / shell_r**l / N, 0.0)
+            out[:, order // 2] = np.where(shell_r > 0, (order + 1) * (order + 2) / 2.0 * T / shell_r**order / N, 0.0)
     return out
 
 

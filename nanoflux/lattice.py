@@ -135,16 +135,16 @@ def _inplane_counts(structure: str, parity: int, limit: int) -> np.ndarray:
     if structure in ("bcc", "fcc"):
         span = math.isqrt(limit) + 1
         i = np.arange(-span, span + 1)
-        I, J = np.meshgrid(i, i, indexing="ij")
+        II, JJ = np.meshgrid(i, i, indexing="ij")
         # bcc: (i, j, k) all even or all odd (units a/2); fcc: i + j + k even
-        keep = (((I & 1) == parity) & ((J & 1) == parity) if structure == "bcc"
-                else ((I + J + parity) & 1) == 0)
-        P = (I * I + J * J)[keep]
+        keep = (((II & 1) == parity) & ((JJ & 1) == parity) if structure == "bcc"
+                else ((II + JJ + parity) & 1) == 0)
+        P = (II * II + JJ * JJ)[keep]
     else:  # hcp in units a^2/3: A layers (k even) P = 3(i^2+ij+j^2); B layers P = 3(i^2+ij+j^2+i+j)+1
         span = int(math.sqrt(limit / 2.0)) + 3
         i = np.arange(-span, span + 1)
-        I, J = np.meshgrid(i, i, indexing="ij")
-        P = (3 * (I * I + I * J + J * J) + (0 if parity == 0 else 3 * (I + J) + 1)).ravel()
+        II, JJ = np.meshgrid(i, i, indexing="ij")
+        P = (3 * (II * II + II * JJ + JJ * JJ) + (0 if parity == 0 else 3 * (II + JJ) + 1)).ravel()
     return np.bincount(P[P <= limit], minlength=limit + 1)
 
 

@@ -255,6 +255,47 @@ def ball_average_table(balls: dict, picks: int = 8) -> Table:
                   "<B_z> over the ball, in units of (2/3) mu0 Ms")
 
 
+# -- the critical-sizes notebook (10) --------------------------------------------------------------------
+# rows: the typed rows of nanoflux.studies.critical_sizes
+
+def constants_table(rows) -> Table:
+    """Each preset's A, K1 and Ms with the ranges in use (ConstantsRow); sources in the caption's notebook."""
+    body = [(r.material, f"{r.A_pJ_per_m:g}", f"{r.A_low:g} to {r.A_high:g}", f"{r.K1_kJ_per_m3:+g}",
+             f"{r.K1_low:+g} to {r.K1_high:+g}", f"{r.symmetry}, easy {r.easy_axes}", f"{r.Ms_kA_per_m:g}")
+            for r in rows]
+    return _table(("material", "A [pJ/m]", "range in use", "K1 [kJ/m^3]", "range in use", "anisotropy",
+                   "Ms [kA/m]"), body, words=1)
+
+
+def sizes_table(rows) -> Table:
+    """The critical sizes of each material's sphere, in nm (SizesRow)."""
+    def nm(x, digits=3):
+        return "-" if x is None else f"{x:.{digits}g}"
+    body = [(r.material, nm(r.atom_like_nm, 2) + " to " + nm(r.bulk_like_nm, 2) if r.atom_like_nm else "-",
+             "-" if r.continuum_low_nm is None else f"{r.continuum_low_nm:.2g} to {r.continuum_high_nm:.2g}",
+             nm(r.exchange_nm), nm(r.superparamagnetic_nm), nm(r.coherent_nm),
+             f"{nm(r.single_domain_nm)} (kappa {r.kappa:.2f})", nm(r.paper_sphere_nm, 4)) for r in rows]
+    return _table(("material", "clusters", "continuum (nb 08)", "l_ex", "superparamagnetic", "coherent rotation",
+                   "single domain", "paper, Eq. 4"), body, "radii in nm", words=1)
+
+
+def spread_table(rows) -> Table:
+    """Each size's range over the constants' ranges in use, in nm (SpreadRow)."""
+    def span(pair):
+        return f"{pair[0]:.3g} to {pair[1]:.3g}"
+    body = [(r.material, span(r.exchange), span(r.coherent), span(r.single_domain), span(r.superparamagnetic))
+            for r in rows]
+    return _table(("material", "l_ex", "coherent rotation", "single domain", "superparamagnetic"), body,
+                  "radii in nm, over the ranges of A and K1 in use", words=1)
+
+
+def barrier_table(rows) -> Table:
+    """The anisotropy barrier behind the superparamagnetic radius (SizesRow with ConstantsRow by material)."""
+    body = [(r.material, f"{r.barrier_kJ_per_m3:.3g}", f"{r.superparamagnetic_nm:.3g}",
+             f"{r.superparamagnetic_K1_nm:.3g}") for r in rows]
+    return _table(("material", "K_eff [kJ/m^3]", "radius [nm]", "radius with K_eff = |K1| [nm]"), body, words=1)
+
+
 def explorer_table(state) -> Table:
     """The explorer's values and both radii (an explorer.ExplorerState)."""
     source = "custom values" if state.material == "none" else f"{state.material} preset"

@@ -16,8 +16,16 @@ from typing import NamedTuple
 import numpy as np
 
 from nanoflux.constants import BOHR_MAGNETON
-from nanoflux.continuum import (MU0, axis_coefficients, axis_field, ball_intervals, disc_flux, lorentz_limit,
-                                lorentz_sum, shell_quadrupole_sums)
+from nanoflux.continuum import (
+    MU0,
+    axis_coefficients,
+    axis_field,
+    ball_intervals,
+    disc_flux,
+    lorentz_limit,
+    lorentz_sum,
+    shell_quadrupole_sums,
+)
 from nanoflux.flux import flux_quantum
 from nanoflux.lattice import COBALT_C_OVER_A, STRUCTURES, Columns, Lattice, columns, lattice
 from nanoflux.materials import get_material
@@ -206,8 +214,9 @@ def study(lat: Lattice, radii, section_radii=(), small_fraction: float = 1 / 3) 
         n = cols.columns_within(R)
         nested = float(thresholds.flux_at(fs, np.array([R]), np.array([n]))[0]) + 1.0
         differences.append(abs(nested / thresholds.direct_flux_ratio(cols, R, n) - 1.0))
-    check = ScanCheck(lat.label, len(cols.rho), int(np.searchsorted(cols.shell_r2, R_max**2 * (1 + 1e-12), side="right")),
-                      len(fs.scan.R), rechecked, len(direct), max(differences), field.bound)
+    shells = int(np.searchsorted(cols.shell_r2, R_max**2 * (1 + 1e-12), side="right"))
+    check = ScanCheck(lat.label, len(cols.rho), shells, len(fs.scan.R), rechecked, len(direct), max(differences),
+                      field.bound)
     sections, curves = [], []
     for R in (R_max, *section_radii):
         row, curve = plane_height.cross_sections(cols if R == R_max else columns(lat, R), lat.label)

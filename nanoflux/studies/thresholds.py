@@ -121,9 +121,8 @@ def axis_scan(cols: Columns, R_max: float, coefficients: np.ndarray, tol: float 
     K = int(np.searchsorted(r, R_max, side="right"))
     lo, hi = r[1:K], np.r_[r[2:K], R_max]
     c = coefficients[1:K]
-    j = np.arange(c.shape[1])
-    l = 2 * j
-    curvature = np.sum(np.abs(c[:, 1:]) * (l[1:] * (l[1:] - 1)) * 0.5 ** (l[1:] - 2), axis=1)
+    degree = 2 * np.arange(1, c.shape[1])
+    curvature = np.sum(np.abs(c[:, 1:]) * (degree * (degree - 1)) * 0.5 ** (degree - 2), axis=1)
     u_lo = lo / (2 * hi)
     # samples per interval: enough for the bound (step^2 / 8) max|q''| <= 1e-3 tol, at least 2, a power of 2
     need = np.sqrt((0.5 - u_lo) ** 2 * curvature / (8e-3 * tol))
@@ -229,7 +228,7 @@ def flux_threshold(cols: Columns, fs: FluxScan, tol: float, margin: float = 0.15
     ends = cols.shell_end
     rechecked = 0
     while True:
-        R_star = threshold(scan, tol, lambda i, target: _flux_crossing(cols, fs, scan, i, target))
+        R_star = threshold(scan, tol, lambda i, target, scan=scan: _flux_crossing(cols, fs, scan, i, target))
         above = scan.R >= (R_star if R_star is not None else np.inf)
         near = np.unique(scan.interval[above & (np.abs(scan.dev) > tol * (1 - margin))])
         if rechecked or not len(near):
