@@ -220,9 +220,10 @@ def scan_table(rows) -> Table:
 def identity_table(rows) -> Table:
     """The ball average in two particles (IdentityRow)."""
     body = [(r.label, f"{r.small_nm:.4g} / {r.large_nm:.4g}", f"{r.max_difference:.1e}",
-             f"{r.nonzero_shells:,d} of {r.shells:,d}") for r in rows]
-    return _table(("crystal", "particles [nm]", "largest difference", "shells with sum (3z^2 - r^2) != 0"),
-                  body, words=1)
+             f"{r.nonzero_shells:,d} of {r.shells:,d}",
+             f"{_nm(r.small_threshold_nm, 8)} / {_nm(r.large_threshold_nm, 8)}") for r in rows]
+    return _table(("crystal", "particles [nm]", "largest difference", "shells with sum (3z^2 - r^2) != 0",
+                   "1% from rho = (in each)"), body, words=1)
 
 
 def lorentz_table(rows) -> Table:

@@ -148,7 +148,7 @@ class IdentityRow(NamedTuple):
     """The ball average about the centre atom in two particles, for every rho up to 0.9 of the smaller: the
     largest difference (units of (2/3) mu0 Ms), and the shells whose atoms' sum of 3 z^2 - r^2 is not zero
     (zero for every shell of a cubic lattice, by symmetry: then the atoms outside a ball add nothing at its
-    centre and the particle's size cannot matter)."""
+    centre and the particle's size cannot matter); and the 1 % threshold of the ball average in each."""
 
     label: str
     small_nm: float
@@ -156,6 +156,8 @@ class IdentityRow(NamedTuple):
     max_difference: float
     nonzero_shells: int
     shells: int
+    small_threshold_nm: float | None
+    large_threshold_nm: float | None
 
 
 class LorentzRow(NamedTuple):
@@ -246,7 +248,9 @@ def ball_identity(lat: Lattice, large: Columns, small_radius: float) -> Identity
     else:  # floats: zero to round-off relative to the shell's own sum of r^2
         scale = large.shell_r2 * large.shell_atoms
         nonzero = int(np.count_nonzero(np.abs(sums) > 1e-9 * scale))
-    return IdentityRow(lat.label, small_radius * 1e9, large.radius * 1e9, diff, nonzero, len(sums))
+    found = [thresholds.ball_threshold(c, TOLERANCES[0], rho_max) for c in (small, large)]
+    return IdentityRow(lat.label, small_radius * 1e9, large.radius * 1e9, diff, nonzero, len(sums),
+                       *(_nm(x) for x in found))
 
 
 def lorentz_row(lat: Lattice, cols: Columns) -> LorentzRow:
