@@ -212,14 +212,14 @@ def threshold_table(rows) -> Table:
 def scan_table(rows) -> Table:
     """How the thresholds were found (ScanCheck)."""
     body = [(r.label, f"{r.columns:,d}", f"{r.shells:,d}", f"{r.flux_samples:,d}", f"{r.rechecked_intervals:d}",
-             f"{r.direct_difference:.0e}", f"{r.field_bound:.0e}") for r in rows]
+             round_off(r.direct_difference), f"{r.field_bound:.0e}") for r in rows]
     return _table(("crystal", "columns", "shells", "flux samples", "rechecked intervals", "nested vs direct sums",
                    "B(2R) sampling bound"), body, words=1)
 
 
 def identity_table(rows) -> Table:
     """The ball average in two particles (IdentityRow)."""
-    body = [(r.label, f"{r.small_nm:.4g} / {r.large_nm:.4g}", f"{r.max_difference:.1e}",
+    body = [(r.label, f"{r.small_nm:.4g} / {r.large_nm:.4g}", round_off(r.max_difference),
              f"{r.nonzero_shells:,d} of {r.shells:,d}",
              f"{_nm(r.small_threshold_nm, 8)} / {_nm(r.large_threshold_nm, 8)}") for r in rows]
     return _table(("crystal", "particles [nm]", "largest difference", "shells with sum (3z^2 - r^2) != 0",

@@ -134,8 +134,9 @@ def assumptions(*, materials, flux_quantum_convention, n_per_m3) -> dict:
 
 
 def atoms_to_continuum(*, materials, largest_radius_over_rc, n_sizes) -> dict:
-    """08_atoms_to_continuum: crystals to build ("Fe", "Ni", "Co"), the largest sphere in units of the
-    flux-quantum radius at 1 T (0.05 to 1.2), and how many sphere sizes (3 to 30)."""
+    """08_atoms_to_continuum: crystals to build ("Fe", "Ni", "Co"; cobalt is built twice, with the ideal c/a and
+    with its own), the largest sphere in units of the flux-quantum radius at 1 T (0.05 to 1.2), and how many
+    sphere sizes (3 to 30)."""
     chosen = material_list(materials)
     for name in chosen:
         if name not in STRUCTURES:

@@ -13,6 +13,7 @@ from typing import NamedTuple
 import numpy as np
 
 from nanoflux import magnetic_sizes as ms
+from nanoflux import paper as paper_value
 from nanoflux.continuum import axis_coefficients
 from nanoflux.flux import critical_radius
 from nanoflux.lattice import COBALT_C_OVER_A, STRUCTURES, columns, lattice
@@ -215,7 +216,8 @@ def verdict(rows) -> str:
                      "from there on a continuous $\\mathbf B$ describes the crystal's field to 1 %; nothing in "
                      "the crystal changes there.")
     paper = ", ".join(f"{r.paper_sphere_nm:.4g} nm ({r.material})" for r in rows)
-    lines.append(f"**No change of behaviour: the paper's radius.** Eq. 4 with each sphere's own field gives {paper}. "
+    lines.append("**No change of behaviour: the paper's radius.** The paper prints "
+                 f"{paper_value.FLUX_RADIUS.text} nm, Eq. 4 at 1 T; with each sphere's own field the same equation gives {paper}. "
                  "It is the magnetic length $\\sqrt{\\hbar/eB}$ at that field (notebook 06), a length set by the "
                  "field alone: no magnetic property of the sphere changes there. Where it falls near another "
                  "size here, that is a coincidence of numbers: the coherent-rotation radius grows as "
