@@ -217,7 +217,8 @@ def verdict(rows) -> str:
                      "the crystal changes there.")
     paper = ", ".join(f"{r.paper_sphere_nm:.4g} nm ({r.material})" for r in rows)
     lines.append("**No change of behaviour: the paper's radius.** The paper prints "
-                 f"{paper_value.FLUX_RADIUS.text} nm, Eq. 4 at 1 T; with each sphere's own field the same equation gives {paper}. "
+                 f"{paper_value.FLUX_RADIUS.text} nm, Eq. 4 at 1 T; with each sphere's own field the same equation "
+                 f"gives {paper}. "
                  "It is the magnetic length $\\sqrt{\\hbar/eB}$ at that field (notebook 06), a length set by the "
                  "field alone: no magnetic property of the sphere changes there. Where it falls near another "
                  "size here, that is a coincidence of numbers: the coherent-rotation radius grows as "
