@@ -16,7 +16,7 @@ LOCKED := $(shell $(PYTHON) -c 'import platform, sys; print(int(sys.platform == 
 UVPIP  := $(UV) pip install --quiet --compile-bytecode --python $(BIN)/python
 LOCKOPTS := --generate-hashes --python-version 3.11 --python-platform x86_64-manylinux_2_28 --quiet
 
-.PHONY: reproduce test site classroom lock browser clean
+.PHONY: reproduce test site classroom lock browser pdftools clean
 
 $(UV):
 	@echo "[set-up 1/3] creating $(VENV) with $$($(PYTHON) --version)"
@@ -49,7 +49,7 @@ reproduce: $(VENV)/.reproduce-installed
 	@$(BIN)/nanoflux claims
 	@$(BIN)/nanoflux reproduce
 
-test: $(VENV)/.test-installed browser
+test: $(VENV)/.test-installed browser pdftools
 	$(BIN)/python -m pytest
 
 site: $(VENV)/.test-installed
@@ -73,6 +73,18 @@ browser:
 	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver >/dev/null; \
 	  else \
 	    echo "chromium or chromedriver missing and not root: the browser tests will skip"; \
+	  fi; \
+	fi
+
+# poppler-utils (pdffonts, pdftotext, pdftoppm) for the tests that read PDFs as a journal's checks do; from
+# Debian's packages, only when missing and only as root. Otherwise those tests skip, or fail under CI=true.
+pdftools:
+	@if ! command -v pdffonts >/dev/null || ! command -v pdftotext >/dev/null; then \
+	  if [ "$$(id -u)" = 0 ]; then \
+	    echo "installing poppler-utils (Debian) for the PDF tests"; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq poppler-utils >/dev/null; \
+	  else \
+	    echo "pdffonts or pdftotext missing and not root: the PDF tests will skip"; \
 	  fi; \
 	fi
 
