@@ -16,7 +16,7 @@ LOCKED := $(shell $(PYTHON) -c 'import platform, sys; print(int(sys.platform == 
 UVPIP  := $(UV) pip install --quiet --compile-bytecode --python $(BIN)/python
 LOCKOPTS := --generate-hashes --python-version 3.11 --python-platform x86_64-manylinux_2_28 --quiet
 
-.PHONY: reproduce test site classroom lock browser pdftools clean
+.PHONY: reproduce test site classroom lock readme browser pdftools clean
 
 $(UV):
 	@echo "[set-up 1/3] creating $(VENV) with $$($(PYTHON) --version)"
@@ -58,6 +58,10 @@ site: $(VENV)/.test-installed
 # The explorer and exercises as a Voila app on http://127.0.0.1:8866/ (PORT=... for another port)
 classroom: $(VENV)/.test-installed
 	@$(BIN)/nanoflux classroom $(if $(PORT),--port $(PORT))
+
+# The README's verdict ("What this companion finds"), regenerated from the results in figures/
+readme: $(VENV)/.reproduce-installed
+	@$(BIN)/python -m nanoflux.site.readme README.md
 
 lock: | $(UV)
 	$(UV) pip compile requirements/tools.in --universal --generate-hashes --quiet -o requirements/tools.lock

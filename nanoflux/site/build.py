@@ -180,7 +180,7 @@ def build_site(out=None, notebooks_dir: Path = NOTEBOOKS_DIR, figures_dir: Path 
             nbformat.write(nb, str(source / "notebooks" / name))
         for path in figure_files:
             shutil.copyfile(path, source / "figures" / path.name)
-        (source / "index.md").write_text(index_markdown(pages, alts), encoding="utf-8")
+        (source / "index.md").write_text(index_markdown(pages, alts, figures_dir), encoding="utf-8")
         html = work / "html"  # MyST-NB writes beside the output folder (jupyter_execute/): keep it in work
         found = _run_sphinx(source, html, work / "doctrees")
         if warnings is not None:  # name the stored notebooks, not their temporary copies
