@@ -45,11 +45,22 @@ $(VENV)/.test-installed: requirements/test.lock pyproject.toml | $(UV)
 	$(call install,test.lock,[test])
 	@touch $(VENV)/.reproduce-installed
 
+# cffconvert (the test of CITATION.cff) in an environment of its own: it pins jsonschema<4, JupyterLab >=4.18
+CFF := $(VENV)/cffconvert
+$(CFF)/.installed: requirements/cffconvert.lock | $(UV)
+	@test -x $(CFF)/bin/python || $(UV) venv --quiet --python $(BIN)/python $(CFF)
+	@if [ "$(LOCKED)" = 1 ]; then \
+	  $(UV) pip install --quiet --python $(CFF)/bin/python --require-hashes -r requirements/cffconvert.lock; \
+	else \
+	  $(UV) pip install --quiet --python $(CFF)/bin/python -r requirements/cffconvert.in; \
+	fi
+	@touch $@
+
 reproduce: $(VENV)/.reproduce-installed
 	@$(BIN)/nanoflux claims
 	@$(BIN)/nanoflux reproduce
 
-test: $(VENV)/.test-installed browser pdftools
+test: $(VENV)/.test-installed $(CFF)/.installed browser pdftools
 	$(BIN)/python -m pytest
 
 site: $(VENV)/.test-installed
@@ -67,6 +78,7 @@ lock: | $(UV)
 	$(UV) pip compile requirements/tools.in --universal --generate-hashes --quiet -o requirements/tools.lock
 	$(UV) pip compile pyproject.toml requirements/build.in --extra test $(LOCKOPTS) -o requirements/test.lock
 	$(UV) pip compile pyproject.toml requirements/build.in -c requirements/test.lock $(LOCKOPTS) -o requirements/reproduce.lock
+	$(UV) pip compile requirements/cffconvert.in $(LOCKOPTS) -o requirements/cffconvert.lock
 
 # Headless Chromium and its driver for the browser tests, from Debian's packages; installed
 # only when missing, and only as root (CI). Otherwise the browser tests skip, or fail under CI=true.

@@ -144,6 +144,18 @@ def test_claims_table_has_every_claim_as_the_ledger_computes_it(built):
     assert "arithmetic" in intro and 'href="notebooks/06_assumptions.html"' in intro
 
 
+def test_index_says_how_to_cite_and_the_licences(built):
+    from nanoflux import __version__
+
+    out, _, _, _ = built
+    index = text_of(out / "index.html")
+    cite = index[index.index('id="how-to-cite"'):]
+    # witness: CITATION.cff's own authors, title and version
+    assert "The nanoflux developers" in cite and f"version {__version__}" in cite and "CITATION.cff" in cite
+    assert "CC BY 4.0" in cite and "MIT" in cite and "LICENSE-CC-BY-4.0" in cite
+    assert f"nanoflux {__version__}" in index[index.index("</article>"):]  # the footer of every page
+
+
 def test_index_opens_with_the_verdict(built):
     from nanoflux.site import verdict
 

@@ -7,6 +7,7 @@ from pathlib import Path
 from nanoflux import __version__, paper
 from nanoflux.running.outputs import FIGURES_DIR
 from nanoflux.site import verdict
+from nanoflux.site.citation import how_to_cite_markdown
 from nanoflux.site.errors import SiteError
 from nanoflux.site.mathjax import copy_mathjax
 from nanoflux.site.sanitize import sanitize_doctree
@@ -57,6 +58,7 @@ def index_markdown(pages, alts: dict, figures_dir=FIGURES_DIR) -> str:
         return f"[{label}](notebooks/{stem}.ipynb)" if stem in stems else label
 
     try:
+        cite = how_to_cite_markdown()
         found = verdict.markdown(verdict.findings(figures_dir),
                                  link=lambda stem: f"notebooks/{stem}.ipynb" if stem in stems else None)
     except ValueError as exc:
@@ -129,6 +131,16 @@ internal field).
 
 ```{{nanoflux-claims}}
 ```
+
+## How to cite
+
+{cite}
+
+## Licence
+
+The code is under the MIT licence (`LICENSE`); the prose, the notebooks' text and the figures are under
+Creative Commons Attribution 4.0 International, CC BY 4.0 (`LICENSE-CC-BY-4.0`): reuse them with credit to
+nanoflux, as under "How to cite". What changed in each version: `CHANGELOG.md`.
 """
 
 

@@ -79,7 +79,7 @@ html_theme_options = {
     "search_bar_text": "Search the notebooks...",
     "footer_content_items": ["extra-footer.html"],
     "extra_footer": f"Built by nanoflux {__version__} from the stored notebooks, as last run by "
-                    "<code>nanoflux reproduce</code>.",
+                    "<code>nanoflux reproduce</code>. Text and figures: CC BY 4.0; code: MIT.",
     "navigation_with_keys": False,
     "navbar_persistent": [],  # one search field, in the sidebar
 }
