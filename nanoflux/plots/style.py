@@ -34,9 +34,11 @@ STYLE = {
     "path.simplify": False,
 }
 
-#: The widest the reading site shows a figure, in CSS pixels (96 per inch): its text column on a desktop
-#: screen. A figure about 7 inches wide is shown near its own size there, and on an A4 page of the PDF.
-SITE_FIGURE_WIDTH_PX = 690
+#: How wide the reading site shows a figure, in CSS pixels (96 per inch), in a 1280-pixel browser window: 676 on
+#: a notebook's page, 660 in the index's captioned figures (the narrower, taken here; a wider window shows
+#: them wider, a browser test checks these). A figure about 7 inches wide is shown near its own size there,
+#: and on an A4 page of the PDF.
+SITE_FIGURE_WIDTH_PX = 660
 #: The smallest text a figure may show, in points, at the size the site shows it (journals ask 5 to 7 pt).
 MIN_TEXT_PT = 6.0
 

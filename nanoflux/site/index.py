@@ -6,7 +6,7 @@ from pathlib import Path
 
 from nanoflux import __version__, paper
 from nanoflux.running.outputs import FIGURES_DIR
-from nanoflux.site import verdict
+from nanoflux.site import downloads, verdict
 from nanoflux.site.citation import how_to_cite_markdown
 from nanoflux.site.errors import SiteError
 from nanoflux.site.mathjax import copy_mathjax
@@ -182,8 +182,15 @@ def _claims_table_nodes():
     return [table]
 
 
+def figure_downloads(figures_dir) -> list[Path]:
+    """Every figure in ``figures_dir`` as PNG, PDF and SVG: copied into the site, where each shown figure
+    links its full-size PNG and its vector files (:mod:`nanoflux.site.downloads`)."""
+    return sorted(p for p in Path(figures_dir).glob("*") if p.suffix in (".png", ".pdf", ".svg"))
+
+
 def setup_sphinx(app) -> None:
-    """Hooks of the reading site: the ``nanoflux-claims`` directive, MathJax's files, sanitizing."""
+    """Hooks of the reading site: the ``nanoflux-claims`` directive, MathJax's files, sanitizing, and the
+    figures' and notebooks' downloads."""
     from docutils.parsers.rst import Directive
 
     class ClaimsTable(Directive):
@@ -199,3 +206,5 @@ def setup_sphinx(app) -> None:
     app.add_directive("nanoflux-claims", ClaimsTable)
     app.connect("builder-inited", add_mathjax)
     app.connect("doctree-resolved", sanitize_doctree)
+    app.connect("doctree-resolved", downloads.link_figures)  # after sanitizing: its links stay on the site
+    app.connect("build-finished", downloads.copy_files)
