@@ -16,7 +16,7 @@ LOCKED := $(shell $(PYTHON) -c 'import platform, sys; print(int(sys.platform == 
 UVPIP  := $(UV) pip install --quiet --compile-bytecode --python $(BIN)/python
 LOCKOPTS := --generate-hashes --python-version 3.11 --python-platform x86_64-manylinux_2_28 --quiet
 
-.PHONY: reproduce test site classroom lock readme browser pdftools clean
+.PHONY: reproduce test site pdf classroom lock readme browser pdftools tex clean
 
 $(UV):
 	@echo "[set-up 1/3] creating $(VENV) with $$($(PYTHON) --version)"
@@ -60,11 +60,16 @@ reproduce: $(VENV)/.reproduce-installed
 	@$(BIN)/nanoflux claims
 	@$(BIN)/nanoflux reproduce
 
-test: $(VENV)/.test-installed $(CFF)/.installed browser pdftools
+test: $(VENV)/.test-installed $(CFF)/.installed browser pdftools tex
 	$(BIN)/python -m pytest
 
 site: $(VENV)/.test-installed
 	@$(BIN)/nanoflux site
+
+# The supplementary-information PDF, build/pdf/nanoflux.pdf: the whole companion on A4, offline (Sphinx's LaTeX
+# builder and TeX Live, installed from Debian's packages when missing, as root)
+pdf: $(VENV)/.test-installed tex
+	@$(BIN)/python -m nanoflux.site.pdf
 
 # The explorer and exercises as a Voila app on http://127.0.0.1:8866/ (PORT=... for another port)
 classroom: $(VENV)/.test-installed
@@ -101,6 +106,22 @@ pdftools:
 	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq poppler-utils >/dev/null; \
 	  else \
 	    echo "pdffonts or pdftotext missing and not root: the PDF tests will skip"; \
+	  fi; \
+	fi
+
+# TeX Live and the DejaVu fonts for `make pdf` and its test (about 330 MB), from Debian's packages; installed
+# only when missing, and only as root. Otherwise the PDF cannot be built and its test skips (fails under CI=true).
+TEX_PACKAGES := texlive-latex-recommended texlive-latex-extra texlive-fonts-recommended texlive-luatex latexmk \
+                fonts-dejavu-core fonts-dejavu-extra
+tex:
+	@if ! command -v latexmk >/dev/null || ! command -v lualatex >/dev/null || \
+	    [ ! -f /usr/share/fonts/truetype/dejavu/DejaVuSerif-Italic.ttf ]; then \
+	  if [ "$$(id -u)" = 0 ]; then \
+	    echo "installing TeX Live and the DejaVu fonts (Debian, about 330 MB) for the PDF"; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
+	      $(TEX_PACKAGES) >/dev/null; \
+	  else \
+	    echo "TeX Live missing and not root: make pdf cannot build the PDF, and its test will skip"; \
 	  fi; \
 	fi
 

@@ -208,3 +208,8 @@ def setup_sphinx(app) -> None:
     app.connect("doctree-resolved", sanitize_doctree)
     app.connect("doctree-resolved", downloads.link_figures)  # after sanitizing: its links stay on the site
     app.connect("build-finished", downloads.copy_files)
+    from nanoflux.site import pdf  # the LaTeX builder's hooks (make pdf); imported here, not at the top, so
+    # that `python -m nanoflux.site.pdf` runs a module not imported before
+
+    app.connect("doctree-resolved", pdf.latex_doctree)
+    app.connect("build-finished", pdf.copy_vector_figures)
