@@ -131,7 +131,8 @@ def test_plots_build(small):
     fluct = nf.field_fluctuation([1, 5], 1e23, n_configs=10, rng=1)
     fig = dipole_plots.checks_figure(div, discrete_dipoles.flux_rows(small[:2], 1e23), fluct,
                                      discrete_dipoles.spread_law(fluct, aligned=True))
-    assert len(fig.axes) == 3
+    assert len(fig.axes) == 4  # three panels and their notes
+    assert [ax.get_title()[:3] for ax in fig.axes[:3]] == ["(a)", "(b)", "(c)"]
 
 
 BASE = {"N_values": [1, 10], "n_per_m3": 1e23, "seed": 1, "grid_step_over_radius": 0.1,
