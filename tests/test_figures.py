@@ -151,7 +151,6 @@ def test_no_figure_embeds_a_type3_font():
 def _owned_figures():
     """The figures of notebooks 03 to 06 (not 08's, which issue 19 lays out), as their notebooks draw them
     at the paper's values; notebook 05's from its stored results and its seeded samples."""
-    from types import SimpleNamespace
 
     from nanoflux.plots import assumptions, dipoles
     from nanoflux.studies import discrete_dipoles
@@ -165,8 +164,7 @@ def _owned_figures():
         "assumption_field": assumptions.field_figure(materials),
         "assumption_criteria": assumptions.criteria_figure(materials),
         "dipole_field_lines": dipoles.field_lines_figure(discrete_dipoles.samples([1, 10, 100], 1e23, seed=2026)),
-        "dipole_checks": dipoles.checks_figure(d["divergence"], d["flux"], SimpleNamespace(**d["fluctuation"]),
-                                               d["spread_law"]),
+        "dipole_checks": dipoles.checks_figure(*stored_rows_05(d)),
     }
 
 
@@ -219,19 +217,29 @@ def test_every_marker_style_is_in_a_legend():
 
 
 def test_dipole_checks_says_how_it_draws_round_off_and_what_it_leaves_out():
-    from types import SimpleNamespace
 
     from nanoflux.plots import dipoles
 
     d = json.loads((outputs.FIGURES_DIR / "05_discrete_dipoles.json").read_text())["results"]
-    fig = dipoles.checks_figure(d["divergence"], d["flux"], SimpleNamespace(**d["fluctuation"]), d["spread_law"])
+    divergence, flux, fluctuation, law = stored_rows_05(d)
+    fig = dipoles.checks_figure(divergence, flux, fluctuation, law)
     notes = " ".join(t.get_text() for t in fig.axes[3].texts).replace("\n", " ")
     # witness: the stored results hold charge pairs up to N = 100 and point dipoles up to 1,000
     assert "No charge-pair point at N = 1,000" in notes
     assert "drawn at $10^{-13}$" in notes and "below $10^{-12}$" in notes
     description = save.figure_description(fig)
     assert "drawn at 1e-13" in description and "No charge-pair point at N = 1,000" in description
-    every = [dict(r, model="charge pairs") for r in d["flux"] if r["model"] == "point dipoles"] + \
-        [r for r in d["flux"] if r["model"] == "point dipoles"]
-    whole = dipoles.checks_figure(d["divergence"], every, SimpleNamespace(**d["fluctuation"]), d["spread_law"])
+    every = [r._replace(model="charge pairs") for r in flux if r.model == "point dipoles"] + \
+        [r for r in flux if r.model == "point dipoles"]
+    whole = dipoles.checks_figure(divergence, every, fluctuation, law)
     assert "No " not in " ".join(t.get_text() for t in whole.axes[3].texts)
+
+
+def stored_rows_05(d: dict):
+    """Notebook 05's stored results (figures/05_discrete_dipoles.json) as the typed rows its figure takes."""
+    from types import SimpleNamespace
+
+    from nanoflux.studies.discrete_dipoles import DivergenceRow, FluxRow, SpreadLaw
+
+    return ([DivergenceRow(**r) for r in d["divergence"]], [FluxRow(**r) for r in d["flux"]],
+            SimpleNamespace(**d["fluctuation"]), SpreadLaw(**d["spread_law"]))

@@ -103,22 +103,22 @@ def checks_figure(divergence, flux, fluctuation, law, *, aligned: bool = True) -
     floor = ROUND_OFF
     with style():
         fig, (a, b, c), notes = _grid(3, 3.6)
-        point = [r for r in divergence if r["model"] == "point dipoles"]
-        N = [r["N"] for r in point]
-        a.loglog(N, [r["h_q50"] for r in point], "o-", color=BLUE, label="median, step $h$")
-        a.loglog(N, [r["h2_q50"] for r in point], "s-", color=RED, label="median, step $h/2$")
-        a.loglog(N, [r["h_q99"] for r in point], "o:", color=BLUE, label="99th percentile, $h$")
-        a.loglog(N, [r["h2_q99"] for r in point], "s:", color=RED, label="99th percentile, $h/2$")
+        point = [r for r in divergence if r.model == "point dipoles"]
+        N = [r.N for r in point]
+        a.loglog(N, [r.h_q50 for r in point], "o-", color=BLUE, label="median, step $h$")
+        a.loglog(N, [r.h2_q50 for r in point], "s-", color=RED, label="median, step $h/2$")
+        a.loglog(N, [r.h_q99 for r in point], "o:", color=BLUE, label="99th percentile, $h$")
+        a.loglog(N, [r.h2_q99 for r in point], "s:", color=RED, label="99th percentile, $h/2$")
         a.set_title("(a) finite-difference $\\nabla\\cdot\\mathbf{B}$")
         a.set_xlabel("number of dipoles $N$")
         a.set_ylabel("$|\\nabla\\cdot\\mathbf{B}|\\;/\\;\\sum_i|\\partial B_i/\\partial x_i|$")
         a.legend(fontsize=8, loc="upper center", bbox_to_anchor=(0.5, -0.22), ncol=2, frameon=False)
         shown_N = {}
         for model, color, marker in (("point dipoles", BLUE, "o"), ("charge pairs", RED, "s")):
-            rows = [r for r in flux if r["model"] == model]
-            shown_N[model] = [r["N"] for r in rows]
+            rows = [r for r in flux if r.model == model]
+            shown_N[model] = [r.N for r in rows]
             if rows:
-                worst = [max(r["relative_inside"], r["relative_outside"]) for r in rows]
+                worst = [max(r.relative_inside, r.relative_outside) for r in rows]
                 b.loglog(shown_N[model], [max(w, floor / 10) for w in worst], marker, color=color, ms=7,
                          mfc="none" if model == "charge pairs" else color, label=model)
         b.axhline(floor, color=GREY, lw=0.8, ls=":")
@@ -133,9 +133,9 @@ def checks_figure(divergence, flux, fluctuation, law, *, aligned: bool = True) -
         y = np.asarray(fluctuation.relative if aligned else fluctuation.std_over_scale, dtype=float)
         c.loglog(Nf, y, "o", color=BLUE, label="spread at the probe" + ("" if aligned else " / $(\\mu_0 n m)$"))
         line = np.geomspace(Nf.min(), Nf.max(), 50)
-        c.loglog(line, law["prefactor"] / np.sqrt(line), "--", color=GREY,
-                 label=f"${law['prefactor']:.3f}\\,N^{{-1/2}}$ ({law['prefactor_source']})"
-                       + ("" if law["slope"] is None else f"; fit slope {law['slope']:.3f}"))
+        c.loglog(line, law.prefactor / np.sqrt(line), "--", color=GREY,
+                 label=f"${law.prefactor:.3f}\\,N^{{-1/2}}$ ({law.prefactor_source})"
+                       + ("" if law.slope is None else f"; fit slope {law.slope:.3f}"))
         c.set_title("(c) spread between configurations")
         c.set_xlabel("number of dipoles $N$")
         c.set_ylabel("relative spread of $B_z$ at the probe")
@@ -144,20 +144,20 @@ def checks_figure(divergence, flux, fluctuation, law, *, aligned: bool = True) -
         notes.text(-0.08, 1.0, "\n".join(_flux_notes(flux, shown_N)), transform=notes.transAxes, va="top",
                    fontsize=9, color=INK)
         fig.tight_layout()
-    worst_flux = max((max(r["relative_inside"], r["relative_outside"]) for r in flux), default=float("nan"))
-    median, halved = [r["h_q50"] for r in point], [r["h2_q50"] for r in point]
+    worst_flux = max((max(r.relative_inside, r.relative_outside) for r in flux), default=float("nan"))
+    median, halved = [r.h_q50 for r in point], [r.h2_q50 for r in point]
     missing = " " + _missing_points(shown_N) if _missing_points(shown_N) else ""
     return describe_figure(fig, f"""Three log-log panels against the number of dipoles N
         ({', '.join(f'{int(n):,}' for n in Nf)}), and notes. (a) The finite-difference divergence of B point by
         point, relative to the sum of the |∂B_i/∂x_i|: medians {min(median):.2g} to {max(median):.2g} at step h
         and {min(halved):.2g} to {max(halved):.2g} at h/2, 99th percentiles up to
-        {max(r['h_q99'] for r in point):.2g}. (b) The net flux through closed spheres relative to the flux of
+        {max(r.h_q99 for r in point):.2g}. (b) The net flux through closed spheres relative to the flux of
         |B·n|, for point dipoles and charge pairs: at most {worst_flux:.1g},
         {'inside' if worst_flux <= floor else 'above'} the shaded band below {floor:.0e}, float64 round-off (the
         notebook's tables write such values "< {floor:.0e}"): their digits differ between machines, so they are
         drawn at {floor / 10:.0e} rather than at their own value, both models' points one on the other.{missing}
         (c) The relative spread of B_z at the probe between random configurations, from {y[0]:.2g} to
-        {y[-1]:.2g}, along the dashed law {law['prefactor']:.3f}/√N.""")
+        {y[-1]:.2g}, along the dashed law {law.prefactor:.3f}/√N.""")
 
 
 def _missing_points(shown_N: dict) -> str:
@@ -171,7 +171,7 @@ def _missing_points(shown_N: dict) -> str:
 
 def _flux_notes(flux, shown_N) -> list[str]:
     """The notes of panel (b), as lines: how round-off is drawn, the largest value, the points left out."""
-    worst = max((max(r["relative_inside"], r["relative_outside"]) for r in flux), default=float("nan"))
+    worst = max((max(r.relative_inside, r.relative_outside) for r in flux), default=float("nan"))
     paragraphs = [f"Shaded: below ${tex(ROUND_OFF)}$ (written \"<\u00a0{ROUND_OFF:.0e}\" in the notebook's tables), "
                   "float64 round-off, whose digits differ between machines. Each such value is drawn at "
                   f"${tex(ROUND_OFF / 10)}$, not at its own value, so points of both models there sit one on "
