@@ -5,6 +5,7 @@ Exit status: 0 success, 1 a check failed (``claims``) or a run failed, 2 bad arg
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import re
 import sys
@@ -79,16 +80,30 @@ def _cmd_claims(args) -> int:
 
 def _cmd_reproduce(args) -> int:
     from nanoflux.running.runner import Interrupted, RunError, run
+    from nanoflux.running.signals import raise_on
 
+    status = None
     try:
-        return run(only=args.only or (), assignments=args.set or (), out=args.out, jobs=args.jobs)
+        with raise_on(Interrupted):  # until the last line is out: a signal is reported as what it left
+            status = run(only=args.only or (), assignments=args.set or (), out=args.out, jobs=args.jobs)
+            sys.stdout.flush()
+            return status
     except RunError as exc:
         sys.stderr.write(f"nanoflux reproduce: error: {exc}\n")
         return USAGE_ERROR
-    except (Interrupted, KeyboardInterrupt):
-        sys.stderr.write("nanoflux reproduce: interrupted: nothing was written\n")
+    except (Interrupted, KeyboardInterrupt) as exc:
+        written = getattr(exc, "written", None)
+        if status is not None:
+            what = "every result was written" if status == 0 else "nothing was written"
+            sys.stderr.write(f"nanoflux reproduce: interrupted after the run had ended: {what}\n")
+        elif written:
+            sys.stderr.write(f"nanoflux reproduce: interrupted after publishing: every result was written "
+                             f"({', '.join(written)})\n")
+        else:
+            sys.stderr.write("nanoflux reproduce: interrupted: nothing was written\n")
         sys.stderr.flush()
-        sys.stdout.flush()
+        with contextlib.suppress(OSError):
+            sys.stdout.flush()
         os._exit(INTERRUPTED)  # kernels are dead and scratch removed; do not wait for their threads
 
 
