@@ -38,10 +38,13 @@ define install
 	@touch $@
 endef
 
-$(VENV)/.reproduce-installed: requirements/reproduce.lock pyproject.toml | $(UV)
+# jupyter-config/ is installed into the environment with the package: a change there reinstalls it
+CONFIG := $(shell find jupyter-config -type f)
+
+$(VENV)/.reproduce-installed: requirements/reproduce.lock pyproject.toml $(CONFIG) | $(UV)
 	$(call install,reproduce.lock,)
 
-$(VENV)/.test-installed: requirements/test.lock pyproject.toml | $(UV)
+$(VENV)/.test-installed: requirements/test.lock pyproject.toml $(CONFIG) | $(UV)
 	$(call install,test.lock,[test])
 	@touch $(VENV)/.reproduce-installed
 

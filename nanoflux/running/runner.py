@@ -172,7 +172,7 @@ def _run(job_list, jobs, folder, publication, echo) -> int:
             return 1
         _stage(publication, job_list, scratch, folder)
         with publish.clone_lock(ROOT):
-            publication.commit()
+            publication.commit(check=lambda target: _check_target(target, job_list, folder))
         places = sorted({outputs.shown(j.destination) for j in job_list})
         echo(f"done in {time.perf_counter() - started:.1f} s: results in {', '.join(places)}")
         return 0
@@ -185,6 +185,19 @@ def _run(job_list, jobs, folder, publication, echo) -> int:
                 shutil.rmtree(scratch, ignore_errors=True)
             if lock is not None:
                 lock.close()
+
+
+def _check_target(target: Path, job_list, folder: Path) -> None:
+    """Refuse (PublishError) a file that would land in a protected place: the last look before renaming,
+    after every symbolic link is followed (nanoflux.running.outputs.check_target). Only the canonical run
+    writes into figures/, notebooks/ and build/notebooks/."""
+    canonical = {Path(p).absolute() for j in job_list if j.canonical and j.refresh_stored
+                 for p in (j.destination, j.executed_folder, folder)}
+    allowed = canonical if target.parent in canonical else ()
+    try:
+        outputs.check_target(target, allowed)
+    except InputError as exc:
+        raise publish.PublishError(str(exc)) from None
 
 
 def _stage(publication, job_list, scratch: Path, folder: Path) -> None:
