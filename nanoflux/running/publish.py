@@ -201,6 +201,7 @@ class Publication:
                     (area / JOURNAL).unlink(missing_ok=True)
                 raise
             self.committed = True
+            self.created.clear()  # the folders made for the files now hold them
             self._remove_areas()
 
     def abort(self) -> None:
