@@ -1,6 +1,7 @@
 """Races and leftovers (issue 22, cases 13, 14 and 15): concurrent runs of one clone or of two, a run killed
 between its journals, and journals damaged on disk. Each real run is ``python -m nanoflux`` in a clone of the
 repository (tests/clone.py), so that whatever state it leaves is the clone's."""
+import contextlib
 import json
 import os
 import shutil
@@ -145,18 +146,25 @@ def test_sigkill_with_two_of_three_journals_written_leaves_every_folder_old(clon
     (clone / "build" / "notebooks").mkdir(parents=True, exist_ok=True)
     for stem in STEMS:  # every target exists before, so "old" is a file in each folder
         shutil.copyfile(clone / "notebooks" / f"{stem}.ipynb", clone / "build" / "notebooks" / f"{stem}.ipynb")
-    before = inodes(_targets(clone))
     strace = ["strace", "-f", "--seccomp-bpf", "-qq", "-o", "/dev/null", "-e", "trace=rename",
               "-e", "inject=rename:delay_enter=600000"]
-    proc = nanoflux(clone, short_tmp, "reproduce", "--only", "01", "02", "09", prefix=strace, start_new_session=True)
-    deadline = time.monotonic() + HANG_GUARD_S
     count = lambda: sum(1 for a in _areas(clone) if (a / publish.JOURNAL).exists())  # noqa: E731
-    while count() < 2:
-        assert proc.poll() is None and time.monotonic() < deadline, proc.communicate()
-        time.sleep(0.005)
-    os.killpg(proc.pid, signal.SIGKILL)  # strace, the run and its kernels, at once
-    proc.communicate(timeout=HANG_GUARD_S)
-    assert count() == 2, "the run was not stopped between its second and third journal"
+    for _attempt in range(3):  # a busy machine may miss the 0.6 s between two journals: then again
+        before = inodes(_targets(clone))
+        proc = nanoflux(clone, short_tmp, "reproduce", "--only", "01", "02", "09", prefix=strace,
+                        start_new_session=True)
+        deadline = time.monotonic() + HANG_GUARD_S
+        while count() < 2 and proc.poll() is None:
+            assert time.monotonic() < deadline, "hang guard: the second journal never came"
+            time.sleep(0.005)
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(proc.pid, signal.SIGKILL)  # strace, the run and its kernels, at once
+        proc.communicate(timeout=HANG_GUARD_S)
+        if count() == 2:
+            break
+        assert _recover_in(clone, short_tmp).returncode == 0
+    else:
+        pytest.fail("three runs were not stopped between their second and third journal")
     recovered = _recover_in(clone, short_tmp)
     assert recovered.returncode == 0, recovered.stderr
     # witness: nine inodes, in figures/, notebooks/ and build/notebooks/ alike
