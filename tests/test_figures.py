@@ -24,7 +24,8 @@ def regenerated(tmp_path_factory):
 
 
 #: The notebooks that write figures; each lists its files in its results JSON.
-FIGURE_NOTEBOOKS = ("03_figure1", "04_figure2", "05_discrete_dipoles", "06_assumptions", "08_atoms_to_continuum")
+FIGURE_NOTEBOOKS = ("03_figure1", "04_figure2", "05_discrete_dipoles", "06_assumptions", "08_atoms_to_continuum",
+                    "10_critical_sizes")
 
 
 @pytest.mark.parametrize("notebook", FIGURE_NOTEBOOKS)

@@ -28,6 +28,13 @@ def other_run(tmp_path_factory):
         "N_values=[2, 30]", "seed=5", "grid_step_over_radius=0.25", "exclusion_over_spacing=0.3", "n_configs=20",
         "aligned=False"])
     assert code == 0
+    # Notebooks 08 and 10 with their own parameters, in small, quick configurations.
+    code = runner.run(out=out, echo=lambda line: None, only=["08"], assignments=[
+        "materials=['Ni']", "largest_radius_over_rc=0.3", "n_sizes=5"])
+    assert code == 0
+    code = runner.run(out=out, echo=lambda line: None, only=["10"], assignments=[
+        "materials=['Ni', 'Fe3O4']", "temperature_K=77", "measurement_time_s=0.001"])
+    assert code == 0
     return out
 
 
@@ -108,6 +115,39 @@ def test_05_matches_the_module(other_run):
     assert doc["results"]["fluctuation"]["std_T"] == pytest.approx(list(fluct.std), rel=1e-9)
     assert all(r["relative_inside"] < 1e-12 for r in doc["results"]["flux"])
     assert len(doc["results"]["files"]) == 6
+
+
+def test_08_matches_the_module(other_run):
+    from nanoflux import continuum, lattice
+    from nanoflux.studies import thresholds
+
+    doc = load(other_run, "08_atoms_to_continuum")
+    assert doc["parameters"] == {"materials": ["Ni"], "largest_radius_over_rc": 0.3, "n_sizes": 5}
+    res = doc["results"]
+    R_max = 0.3 * nf.critical_radius(1.0)
+    cols = lattice.columns(lattice.lattice("Ni"), R_max)
+    # witness: the thresholds recomputed here, in this process, by the same functions
+    one = next(r for r in res["thresholds"] if r["tolerance"] == 0.01)
+    assert one["ball_nm"] == pytest.approx(thresholds.ball_threshold(cols, 0.01, 0.9 * R_max) * 1e9, rel=1e-12)
+    field, _ = thresholds.axis_threshold(cols, 0.01, R_max, continuum.axis_coefficients(cols))
+    assert one["field_nm"] == pytest.approx(field * 1e9, rel=1e-12)
+    assert [r["atoms"] for r in res["sizes"]["Ni (fcc)"]][-1] == int(cols.count.sum())
+    assert len(res["files"]) == 6
+
+
+def test_10_matches_the_module(other_run):
+    from nanoflux.studies import critical_sizes
+
+    doc = load(other_run, "10_critical_sizes")
+    assert doc["parameters"] == {"materials": ["Ni", "Fe3O4"], "temperature_K": 77.0, "measurement_time_s": 0.001}
+    rows = doc["results"]["sizes"]
+    # witness: the sizes recomputed here at the same temperature and time
+    for got, name in zip(rows, ("Ni", "Fe3O4")):
+        want = critical_sizes.sizes_row(name, 77.0, 0.001)
+        assert got["superparamagnetic_nm"] == pytest.approx(want.superparamagnetic_nm, rel=1e-14)
+        assert got["paper_sphere_nm"] == pytest.approx(want.paper_sphere_nm, rel=1e-14)
+    assert [r["material"] for r in doc["results"]["continuum"]] == ["Ni"]
+    assert len(doc["results"]["files"]) == 3
 
 
 def test_executed_copies_keep_the_injected_parameters(other_run):
