@@ -244,3 +244,12 @@ def stored_rows_05(d: dict):
 
     return ([DivergenceRow(**r) for r in d["divergence"]], [FluxRow(**r) for r in d["flux"]],
             SimpleNamespace(**d["fluctuation"]), SpreadLaw(**d["spread_law"]))
+
+
+def test_save_refuses_text_a_reader_could_not_read(tmp_path):
+    # witness: Figure 2 drawn 2.5 times wider is shown narrower on the site, its legend under 6 pt
+    fig = plots.figure2()
+    fig.set_size_inches(fig.get_figwidth() * 2.5, fig.get_figheight())
+    with pytest.raises(ValueError, match=r"text under 6 pt where the reading site shows it"):
+        save.save_figure(fig, tmp_path, "wide", notebook="test", parameters={})
+    assert not list(tmp_path.iterdir())

@@ -40,17 +40,19 @@ def _band(x: np.ndarray, y: np.ndarray, bins: int = BINS):
 
 
 def continuum_figure(studies, tolerances=(0.01, 0.001)) -> Figure:
-    """Three panels of |lattice / continuum - 1| on log axes, for each crystal: the mid-plane flux and the
-    field at 2R against the sphere's radius, the ball average against the averaging radius. A faint line
-    shows the deviation's largest value in each of :data:`BINS` logarithmic bins (it jumps at every shell);
-    the bold line is the largest deviation at or beyond each size, which crosses each tolerance exactly at
-    the threshold (marked)."""
-    panels = [("flux", "mid-plane flux", "sphere radius $R$ [nm]"),
-              ("field", "field at $2R$ on the axis", "sphere radius $R$ [nm]"),
-              ("ball", "ball average about the centre atom", "averaging radius $\\rho$ [nm]")]
+    """Three panels of |lattice / continuum - 1| on log axes, for each crystal: (a) the mid-plane flux and
+    (b) the field at 2R against the sphere's radius, (c) the ball average against the averaging radius; the
+    fourth cell holds the key. A faint line shows the deviation's largest value in each of :data:`BINS`
+    logarithmic bins (it jumps at every shell); the bold line is the largest deviation at or beyond each size,
+    which crosses each tolerance exactly at the threshold (marked). Two panels a row, about 7 in wide, so
+    that the site shows every text at 6 pt or more."""
+    panels = [("flux", "(a) mid-plane flux", "sphere radius $R$ [nm]"),
+              ("field", "(b) field at $2R$ on the axis", "sphere radius $R$ [nm]"),
+              ("ball", "(c) ball average about the centre atom", "averaging radius $\\rho$ [nm]")]
     with style():
-        fig = Figure(figsize=(12.0, 4.6))
-        axes = fig.subplots(1, 3, sharey=True)
+        fig = Figure(figsize=(7.2, 6.8))
+        grid = fig.subplots(2, 2)
+        axes, key_cell = [grid[0, 0], grid[0, 1], grid[1, 0]], grid[1, 1]
         for ax, (key, title, xlabel) in zip(axes, panels):
             for s in studies:
                 scan = s.scans[key]
@@ -74,17 +76,23 @@ def continuum_figure(studies, tolerances=(0.01, 0.001)) -> Figure:
                         va="bottom", fontsize=8, color=INK)
             ax.set_xscale("log")
             ax.set_yscale("log")
-            ax.set_title(title)
+            ax.set_ylim(FLOOR, 3.0)
+            ax.set_title(title, fontsize=10)
             ax.set_xlabel(xlabel)
-        axes[0].set_ylim(FLOOR, 3.0)
-        axes[0].set_ylabel("$|\\mathrm{lattice}\\,/\\,\\mathrm{continuum} - 1|$")
-        axes[1].legend(fontsize=8, loc="upper center", bbox_to_anchor=(0.5, -0.2), ncol=len(studies), frameon=False)
+            ax.set_ylabel("$|\\mathrm{lattice}\\,/\\,\\mathrm{continuum} - 1|$")
+        handles, labels = axes[0].get_legend_handles_labels()
+        key_cell.axis("off")
+        key_cell.legend(handles, labels, fontsize=8, loc="upper left", frameon=False, title="crystal",
+                        title_fontsize=8, alignment="left")
+        key_cell.text(0.0, 0.38, "faint: the difference, shell by shell\nbold: its largest value at or beyond\n"
+                      "each size; markers: where the bold\nline crosses 1 % and 0.1 %", transform=key_cell.transAxes,
+                      fontsize=8, va="top", color=INK)
         fig.tight_layout()
-        fig.subplots_adjust(wspace=0.08)
     found = "; ".join(f"{s.crystal.label}: 1% from R = {_nm(s.thresholds[0].flux_nm)} (flux), "
                       f"{_nm(s.thresholds[0].field_nm)} (field at 2R), rho = {_nm(s.thresholds[0].ball_nm)} (ball)"
                       for s in studies)
-    return describe_figure(fig, f"""Three log-log panels of the relative difference between a crystal of atomic
+    return describe_figure(fig, f"""Three log-log panels, two a row, of the relative difference between a crystal
+        of atomic
         dipoles and the uniformly magnetized continuum, against size in nm, with dashed and dotted lines at
         {tolerances[0]:.1%} and {tolerances[1]:.1%}: the flux through the mid-plane and the field at 2R on the
         axis against the sphere's radius, and the field averaged over a ball about the centre atom against the
@@ -102,8 +110,8 @@ def cross_section_figure(large, small) -> Figure:
     (a) for each crystal's largest sphere (``large``: plane_height.Curve, one per crystal), (b) for small
     spheres (``small``: Curves of one crystal at two radii). The cut at half a period is the size study's."""
     with style():
-        fig = Figure(figsize=(12.0, 4.4))
-        ax1, ax2 = fig.subplots(1, 2)
+        fig = Figure(figsize=(7.2, 7.6))
+        ax1, ax2 = fig.subplots(2, 1)
         for ax, curves, limits in ((ax1, large, (0.996, 1.008)), (ax2, small, (0.9, 3.1))):
             for k, c in enumerate(curves):
                 name = c.label.split()[0]
@@ -125,7 +133,8 @@ def cross_section_figure(large, small) -> Figure:
         ax1.ticklabel_format(axis="y", useOffset=False, style="plain")
         fig.tight_layout()
     lows = ", ".join(f"{c.label} {c.ratio.min():.4f}" for c in large)
-    return describe_figure(fig, f"""Two panels of the flux through a crystal sphere's cross-section over the
+    return describe_figure(fig, f"""Two panels, one above the other, of the flux through a crystal sphere's
+        cross-section over the
         continuum's, against the height of the cut over one layer period (0 and 1: through an atomic layer;
         the dotted line at one half: the mid-gap cut of the size study). (a) Spheres of
         {large[0].radius_nm:.4g} nm: smooth curves with their minimum near mid-gap ({lows}) that rise towards

@@ -24,7 +24,7 @@ def sizes_figure(rows, limits=(0.2, 100.0)) -> Figure:
     lengths as bands, the sizes as markers, the paper's radius as a star."""
     temperature, time = rows[0].temperature_K, rows[0].time_s
     with style():
-        fig = Figure(figsize=(10.5, 0.9 * len(rows) + 2.2))
+        fig = Figure(figsize=(7.2, 0.8 * len(rows) + 3.0))
         ax = fig.subplots()
         for y, r in enumerate(rows):
             if r.atom_like_nm is not None:
@@ -41,9 +41,9 @@ def sizes_figure(rows, limits=(0.2, 100.0)) -> Figure:
         ax.set_yticks(range(len(rows)), [formula(r.material) for r in rows])
         ax.set_ylim(len(rows) - 0.5, -0.5)
         ax.set_xlabel("radius of a sphere [nm]")
-        ax.set_title(f"Critical sizes of a magnetic sphere at {temperature:g} K ({time:g} s measurement)")
+        ax.set_title(f"Critical sizes of a magnetic sphere at {temperature:g} K ({time:g} s measurement)", fontsize=10)
         ax.grid(axis="y", visible=False)
-        ax.legend(fontsize=8, loc="upper center", bbox_to_anchor=(0.5, -0.16), ncol=2, frameon=False)
+        ax.legend(fontsize=8, loc="upper center", bbox_to_anchor=(0.5, -0.14), ncol=1, frameon=False)
         fig.tight_layout()
     each = "; ".join(f"{r.material}: exchange length {r.exchange_nm:.2g}, coherent rotation {r.coherent_nm:.3g}, "
                      f"single domain {r.single_domain_nm:.3g}, superparamagnetic {r.superparamagnetic_nm:.3g}, "
