@@ -1,7 +1,5 @@
-"""Shared test set-up: a headless matplotlib backend and figures closed after each test."""
-import os
-
-os.environ.setdefault("MPLBACKEND", "Agg")
+"""Fixtures shared by the tests (the session's set-up, tiers and notebook outputs: the root conftest.py)."""
+import sys
 
 import pytest
 
@@ -9,7 +7,5 @@ import pytest
 @pytest.fixture(autouse=True)
 def _close_figures():
     yield
-    import sys
-
     if "matplotlib.pyplot" in sys.modules:
         sys.modules["matplotlib.pyplot"].close("all")
