@@ -1,8 +1,10 @@
 """nanoflux site: the reading site (Sphinx, MyST-NB, sphinx-book-theme) built from the stored notebooks.
 
-Built here without a browser; tests/test_site_browser.py opens the same kind of site in headless Chromium.
-The full site is built once for the module; the rebuild, refusal and sanitizing tests build small sites
-from one or two notebooks copied to a scratch folder.
+Built here without a browser; tests/test_site_browser.py opens the same site in headless Chromium. The
+full site is built once per test run by the command line (the session fixture site_build, shared with the
+browser tests: both files are in the xdist group "site"), and so is the hostile notebook's site
+(hostile_site); the rebuild and refusal tests build small sites from one or two notebooks copied to a
+scratch folder.
 """
 import copy
 import html
@@ -10,7 +12,6 @@ import json
 import re
 import shutil
 import stat
-import time
 
 import nbformat
 import pytest
@@ -34,13 +35,14 @@ TEXT_SUFFIXES = {".html", ".css", ".js", ".json", ".txt", ".svg", ".inv", ""}
 HOSTILE = "evil.example"
 
 
-@pytest.fixture(scope="module")
-def built(tmp_path_factory):
-    out = tmp_path_factory.mktemp("site") / "site"
-    warnings = []
-    start = time.perf_counter()
-    files = site.build_site(out, warnings=warnings)
-    return out, files, warnings, time.perf_counter() - start
+pytestmark = pytest.mark.xdist_group("site")
+
+
+@pytest.fixture
+def built(site_build):
+    """The full site's folder and files (tests/conftest.py builds it once per session)."""
+    assert site_build.status == 0, site_build.stderr
+    return site_build.out, site_build.files
 
 
 def small_notebooks(tmp_path, names=("01_flux_quantization.ipynb", "02_mean_field_table1.ipynb")):
@@ -63,14 +65,16 @@ def article(page: str) -> str:
 
 # -- the site built from the stored notebooks ---------------------------------------------------------
 
-def test_builds_quietly_within_the_time_budget(built):
-    _, _, warnings, seconds = built
-    assert warnings == []  # witness: Sphinx's own warning stream, empty for the stored notebooks
-    assert seconds < 30, seconds
+def test_the_command_builds_the_site_quietly(site_build):
+    # witness: what `nanoflux site` printed: each of Sphinx's warnings would be a line of its stderr
+    assert site_build.status == 0 and site_build.stderr == ""
+    assert site_build.stdout == (f"wrote {len(stored.stored_notebooks())} notebook page(s), "
+                                 "the figures and the claims table; "
+                                 f"open {site_build.out / 'index.html'}\n")
 
 
 def test_one_page_per_stored_notebook_and_the_figures(built):
-    out, files, _, _ = built
+    out, files = built
     stems = [p.stem for p in stored.stored_notebooks()]
     pages = sorted(f.relative_to(out).as_posix() for f in files if f.suffix == ".html")
     assert pages == sorted(["index.html", "search.html", *(f"notebooks/{s}.html" for s in stems)])
@@ -81,7 +85,7 @@ def test_one_page_per_stored_notebook_and_the_figures(built):
 
 
 def test_index_has_the_paper_the_notebooks_in_order_the_figures(built):
-    out, _, _, _ = built
+    out, _ = built
     index = text_of(out / "index.html")
     assert "<em>MRS Communications</em>" in index and "accepted manuscript" in index
     assert "no title line, authors or DOI" in index and "VOLUME XX" in index
@@ -111,7 +115,7 @@ def test_index_has_the_paper_the_notebooks_in_order_the_figures(built):
 
 
 def test_claims_table_has_every_claim_as_the_ledger_computes_it(built):
-    out, _, _, _ = built
+    out, _ = built
     index = text_of(out / "index.html")
     table = index[index.index('<table class="claims'):]
     table = table[:table.index("</table>")]
@@ -133,7 +137,7 @@ def test_claims_table_has_every_claim_as_the_ledger_computes_it(built):
 
 
 def test_notebook_pages_title_navigation_equations_and_collapsed_inputs(built):
-    out, _, _, _ = built
+    out, _ = built
     paths = stored.stored_notebooks()
     for i, path in enumerate(paths):
         page = text_of(out / "notebooks" / f"{path.stem}.html")
@@ -164,7 +168,7 @@ def test_notebook_pages_title_navigation_equations_and_collapsed_inputs(built):
 
 
 def test_stored_outputs_are_the_content(built):
-    out, _, _, _ = built
+    out, _ = built
     for path in stored.stored_notebooks():
         body = article(text_of(out / "notebooks" / f"{path.stem}.html"))
         nb = nbformat.read(str(path), as_version=4)
@@ -177,7 +181,7 @@ def test_stored_outputs_are_the_content(built):
 
 
 def test_search_index_and_page(built):
-    out, _, _, _ = built
+    out, _ = built
     assert (out / "search.html").is_file()
     index = text_of(out / "searchindex.js")
     assert index.startswith("Search.setIndex(")  # a script, so search works from file:// too
@@ -187,7 +191,7 @@ def test_search_index_and_page(built):
 
 
 def test_mathjax_is_served_by_the_site(built):
-    out, _, _, _ = built
+    out, _ = built
     mathjax = out / "_static" / "mathjax"
     page = text_of(out / "notebooks" / "01_flux_quantization.html")
     assert re.search(r'<script defer="defer" src="../_static/mathjax/tex-chtml-full.js\?v=[0-9a-f]+"></script>', page)
@@ -199,7 +203,7 @@ def test_mathjax_is_served_by_the_site(built):
 
 
 def test_nothing_refers_to_a_cdn_or_loads_from_elsewhere(built):
-    out, files, _, _ = built
+    out, files = built
     for path in files:
         if path.suffix not in TEXT_SUFFIXES:
             continue
@@ -215,7 +219,7 @@ def test_nothing_refers_to_a_cdn_or_loads_from_elsewhere(built):
 
 
 def test_files_are_readable_by_a_web_server_of_another_user(built):
-    out, _, _, _ = built
+    out, _ = built
     for path in [out, *out.rglob("*")]:
         mode = stat.S_IMODE(path.stat().st_mode)
         assert mode == (0o755 if path.is_dir() else 0o644), (path, oct(mode))
@@ -223,7 +227,7 @@ def test_files_are_readable_by_a_web_server_of_another_user(built):
 
 
 def test_the_explorer_page_shows_its_static_results(built):
-    out, _, _, _ = built
+    out, _ = built
     text = text_of(out / "notebooks" / "07_classroom_explorer.html")
     assert re.search(r'src="../_images/[0-9a-f]{64}\.png"', text)
     assert "require.min.js" not in text and "embed-amd" not in text
@@ -401,15 +405,11 @@ def test_sanitize_html_keeps_tables_and_safe_styles():
     assert sanitize.sanitize_html('<p style="background:&#117;rl(https://x.example/a.png)">a</p>') == "<p>a</p>"
 
 
-def test_a_hostile_notebook_reaches_no_page(tmp_path):
-    folder = tmp_path / "notebooks"
-    folder.mkdir()
-    nbformat.write(hostile_notebook(), str(folder / "01_hostile.ipynb"))
-    warnings = []
-    files = site.build_site(tmp_path / "out", notebooks_dir=folder, warnings=warnings)
+def test_a_hostile_notebook_reaches_no_page(hostile_site):
+    folder, files, warnings = hostile_site.notebooks, hostile_site.files, hostile_site.warnings
     assert [w for w in warnings if "disabled" not in w] == []  # {raw} and {include} are refused, with a warning
     assert all(str(folder) in w for w in warnings)  # naming the notebook, not a temporary copy
-    page = text_of(tmp_path / "out" / "notebooks" / "01_hostile.html")
+    page = text_of(hostile_site.out / "notebooks" / "01_hostile.html")
     body = article(page)
     assert "kept style" in body and "cell" in body and "raw link" in body  # the harmless parts stay
     assert '<p style="color: blue">' in body and "td { color: #333 }" in body
@@ -436,13 +436,8 @@ def test_a_hostile_notebook_reaches_no_page(tmp_path):
             assert "alert(13)" not in text, path  # the SVG output with a script is not a file of the site
 
 
-def test_cli_site(tmp_path, capsys):
-    assert main(["site", "--out", str(tmp_path / "s")]) == 0
-    captured = capsys.readouterr()
-    assert captured.out == (f"wrote {len(stored.stored_notebooks())} notebook page(s), "
-                            "the figures and the claims table; "
-                            f"open {tmp_path / 's' / 'index.html'}\n")
-    assert captured.err == ""
+def test_cli_site_refuses_a_folder_it_did_not_build(tmp_path, capsys):
+    # (the command's build itself: test_the_command_builds_the_site_quietly)
     (tmp_path / "plain").mkdir()
     (tmp_path / "plain" / "a.txt").write_text("x")
     assert main(["site", "--out", str(tmp_path / "plain")]) == 2
@@ -451,7 +446,7 @@ def test_cli_site(tmp_path, capsys):
 
 
 def test_every_image_on_a_page_says_what_it_shows(built):
-    out, _, _, _ = built
+    out, _ = built
     # witness: each notebook page's <img> tags, with the description its notebook displayed the figure with
     for page in sorted((out / "notebooks").glob("*.html")):
         for tag in re.findall(r"<img [^>]*>", text_of(page)):

@@ -1,6 +1,7 @@
 """The reading site in a real browser: headless Chromium opens the index, every notebook page, search.
 
-The site is built into a temporary folder and served over http://127.0.0.1 by a threaded http.server,
+The site is the one tests/test_site.py checks (built once per run by ``nanoflux site``: the session
+fixture site_build, in the xdist group "site"), served over http://127.0.0.1 by a threaded http.server,
 as a reader would get it; search and mathematics are also checked with the folder opened from disk
 (file://). The browser (tests/chromium.py) reaches nothing but 127.0.0.1, and every request the pages
 make is checked.
@@ -11,7 +12,6 @@ import time
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
-import nbformat
 import pytest
 
 from nanoflux.running import stored
@@ -31,13 +31,13 @@ return {
 """
 
 
-@pytest.fixture(scope="module")
-def site(tmp_path_factory):
-    from nanoflux.site import build_site
+pytestmark = pytest.mark.xdist_group("site")
 
-    out = tmp_path_factory.mktemp("browser") / "site"
-    build_site(out)
-    return out
+
+@pytest.fixture(scope="module")
+def site(site_build):
+    assert site_build.status == 0, site_build.stderr
+    return site_build.out
 
 
 def _serve(folder: Path):
@@ -186,17 +186,11 @@ def test_phone_width_has_no_sideways_page(browser, server, page):
         browser.execute_cdp_cmd("Emulation.clearDeviceMetricsOverride", {})
 
 
-def test_a_hostile_notebook_runs_and_loads_nothing(browser, tmp_path):
+def test_a_hostile_notebook_runs_and_loads_nothing(browser, hostile_site):
     from selenium.common.exceptions import NoAlertPresentException
-    from test_site import HOSTILE, hostile_notebook  # tests/ is on sys.path (pytest's rootdir-less import)
+    from test_site import HOSTILE  # tests/ is on sys.path (pytest's rootdir-less import)
 
-    from nanoflux.site import build_site
-
-    folder = tmp_path / "notebooks"
-    folder.mkdir()
-    nbformat.write(hostile_notebook(), str(folder / "01_hostile.ipynb"))
-    build_site(tmp_path / "out", notebooks_dir=folder)
-    httpd, thread, url = _serve(tmp_path / "out")
+    httpd, thread, url = _serve(hostile_site.out)
     try:
         page = visit(browser, f"{url}/notebooks/01_hostile.html")
         time.sleep(0.5)
