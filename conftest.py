@@ -4,11 +4,12 @@ how the work is spread over pytest-xdist's workers, and the one execution of eac
 Where tests write. Executing the stored notebooks must never write into the committed figures/: every
 notebook kernel of the session writes into a stage instead of its destination (NANOFLUX_STAGE_DIR, the
 mechanism nanoflux reproduce stages its runs with). Nothing is written into the user's home: the
-session runs with HOME at an empty folder of its own, and the places Jupyter, IPython, the XDG tools and
-Selenium would write to in a home are folders of the session; matplotlib's font cache goes to
-build/test-cache/ (kept, so it is built once). Set here, at import, in the process pytest starts:
-pytest-xdist's workers and every kernel, server and browser they start inherit them. When the session
-ends, a file in that HOME fails the run, naming it (pytest_sessionfinish).
+session runs with HOME at an empty folder of its own, and the places Jupyter, IPython, the XDG tools,
+Selenium and npm (which JupyterLab asks for its configuration where Node.js is installed) would write to
+in a home are folders of the session; matplotlib's font cache goes to build/test-cache/ (kept, so it is
+built once). Set here, at import, in the process pytest starts: pytest-xdist's workers and every kernel,
+server and browser they start inherit them. When the session ends, a file in that HOME fails the run,
+naming it (pytest_sessionfinish).
 
 Each notebook executes once per run: nbval executes it and compares its outputs with the stored ones,
 and its kernel writes into a stage of its own, stage/<process>/<notebook>/. A test that checks what a
@@ -66,6 +67,8 @@ HOME_REDIRECTS = {
     "XDG_CONFIG_HOME": SESSION / "config",
     "XDG_DATA_HOME": SESSION / "data",
     "SE_CACHE_PATH": SESSION / "selenium",
+    # JupyterLab asks yarn and npm for their configuration when Node.js is installed; npm logs into its cache
+    "npm_config_cache": SESSION / "npm",
     "MPLCONFIGDIR": ROOT / "build" / "test-cache" / "matplotlib",
 }
 if _OWNER:
