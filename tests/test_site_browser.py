@@ -16,7 +16,8 @@ import pytest
 
 from nanoflux.running import stored
 
-from chromium import chromium, leaving, requests_made
+from chromium import chromium, leaving, project_errors, requests_made
+from helpers import GUARD_S
 
 #: The page's text outside code and typeset maths, with what raw TeX would leave there.
 _RAW_TEX = r"""
@@ -77,7 +78,7 @@ def wait_for_maths(driver):
 
 
 def visit(driver, url: str) -> dict:
-    """Load ``url``; return its status, title, first heading, images, requests and SEVERE console lines."""
+    """Load ``url``; return its status, title, first heading, images, requests and console errors."""
     driver.get_log("browser")  # drop anything logged before this page
     requests_made(driver)
     driver.get(url)
@@ -94,7 +95,7 @@ def visit(driver, url: str) -> dict:
             "return h ? h.innerText : null;"),
         "images": images,
         "requests": requests_made(driver),
-        "severe": [e["message"] for e in driver.get_log("browser") if e["level"] == "SEVERE"],
+        "severe": project_errors(driver.get_log("browser")),
     }
 
 
@@ -150,7 +151,7 @@ def test_search_finds_table_one(browser, server, site, where):
     root = server if where == "http" else site.as_uri()
     page = visit(browser, f"{root}/search.html?q=Table+I")
     check_page(page)
-    deadline = time.monotonic() + 20
+    deadline = time.monotonic() + GUARD_S
     links = []
     while time.monotonic() < deadline:
         links = browser.execute_script(
@@ -162,7 +163,7 @@ def test_search_finds_table_one(browser, server, site, where):
     # witness: the page that holds Table I (notebook 02), among the first results
     assert any("02_mean_field_table1.html" in link for link in links[:3]), links
     assert leaving(requests_made(browser)) == []
-    assert [e for e in browser.get_log("browser") if e["level"] == "SEVERE"] == []
+    assert project_errors(browser.get_log("browser")) == []
 
 
 def test_maths_and_images_from_disk(browser, site):
