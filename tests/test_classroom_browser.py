@@ -4,9 +4,7 @@ The app is started as a teacher starts it, from the command line, in a folder ou
 headless Chromium (tests/chromium.py) reaches nothing but 127.0.0.1. The tests move the B slider with
 the keyboard, pick a material, answer an exercise, and check what the page shows against the module.
 """
-import hashlib
 import math
-import os
 import subprocess
 import sys
 import time
@@ -19,7 +17,7 @@ from nanoflux import flux
 import explorer_page
 from chromium import chromium, leaving, project_errors, requests_made
 from explorer_page import radii_nm, shown
-from helpers import GUARD_S, free_port, wait_for_port
+from helpers import GUARD_S, file_digests, free_port, wait_for_port
 
 REPO = Path(__file__).resolve().parent.parent
 PRESSES = 3
@@ -51,14 +49,7 @@ def _repository_files() -> dict:
     same time may write to (build/, .venv/, .git/, __pycache__/, JupyterLab's checkpoints, a run's
     hidden publishing area), which Voila has no reason to touch. By content: the JupyterLab test saves
     stored notebooks with unchanged bytes at the same time."""
-    skip = {".git", ".venv", "build", "__pycache__", ".pytest_cache", ".ipynb_checkpoints"}
-    files = {}
-    for folder, dirs, names in os.walk(REPO):
-        dirs[:] = [d for d in dirs if d not in skip and ".nanoflux-publish-" not in d]
-        for name in names:
-            path = Path(folder, name)
-            files[str(path.relative_to(REPO))] = hashlib.sha256(path.read_bytes()).hexdigest()
-    return files
+    return file_digests(REPO, skip={".git", ".venv", "build", "__pycache__", ".pytest_cache", ".ipynb_checkpoints"})
 
 
 @pytest.fixture(scope="module")

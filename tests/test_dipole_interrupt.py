@@ -33,6 +33,8 @@ from pathlib import Path
 
 import pytest
 
+from helpers import GUARD_S
+
 pytestmark = pytest.mark.skipif(sys.platform == "win32", reason="SIGINT to another process is POSIX-only")
 
 #: The workload, the chunk counter and the report of the stop, shared by the child process and the kernel.
@@ -78,7 +80,6 @@ LONG = {"N": 20000, "M": 1000000}
 #: 500,000 dipoles at 8,000 points (too few for a second thread, one chunk): 4e9 pairs, about 20 s on one core
 LONG_ONE_THREAD = {"N": 500000, "M": 8000}
 PAUSE_S = 0.5  # after the stop: long enough for a worker left running to begin or end a tile or a chunk
-GUARD_S = 120  # a hang guard only: each wait ends as soon as its event comes
 
 
 def _lines(stream):

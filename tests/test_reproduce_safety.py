@@ -20,10 +20,11 @@ import pytest
 
 from nanoflux.running import outputs, publish, runner
 
+from helpers import GUARD_S
+
 pytestmark = pytest.mark.skipif(sys.platform != "linux", reason="process and mount checks read /proc")
 
 ROOT = outputs.ROOT
-GUARD_S = 120  # a hang guard: every wait below ends as soon as what it waits for happens
 
 
 @pytest.fixture
