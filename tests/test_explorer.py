@@ -241,6 +241,7 @@ def test_the_students_notebook_reveals_no_expected_answer():
     assert all(f"{exercises.expected(k):.4g}" in shown for k in ("ex1", "ex3", "ex5"))
 
 
+@pytest.mark.notebooks  # starts a kernel
 def test_07_run_with_a_material_matches_the_module(tmp_path):
     # witness: the module's functions at iron's preset, against what the notebook wrote
     pytest.importorskip("papermill")

@@ -175,6 +175,7 @@ def test_a_bad_parameter_stops_the_notebook_with_the_clear_message(tmp_path):
     assert not out.exists()
 
 
+@pytest.mark.unit  # reads the stored notebooks, runs none
 def test_stored_notebooks_are_clean():
     for path in stored.stored_notebooks():
         nb = nbformat.read(str(path), as_version=4)
@@ -187,6 +188,7 @@ def test_stored_notebooks_are_clean():
         assert any(c.outputs for c in code), path.name
 
 
+@pytest.mark.unit  # reads the stored notebooks, runs none
 def test_inline_maths_has_no_doubled_backslash():
     """`\\\\int` inside $...$ is a line break then "int", not the integral: a slip of escaping."""
     import re

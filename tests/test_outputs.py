@@ -71,6 +71,7 @@ def _execute(nb, cwd):
     return nb
 
 
+@pytest.mark.notebooks  # starts a kernel
 def test_a_notebook_edited_as_in_jupyterlab_never_touches_figures(unstaged):
     # The user changes B_tesla in the parameters cell and runs every cell, as in JupyterLab.
     nb = nbformat.read(str(outputs.NOTEBOOKS_DIR / "01_flux_quantization.ipynb"), as_version=4)
@@ -93,6 +94,7 @@ def test_a_notebook_edited_as_in_jupyterlab_never_touches_figures(unstaged):
         shutil.rmtree(expected, ignore_errors=True)
 
 
+@pytest.mark.notebooks  # starts a kernel
 def test_plain_papermill_with_other_values_never_touches_figures(tmp_path, unstaged):
     papermill = pytest.importorskip("papermill")
     values = {"N_values": [7, os.getpid()], "n_per_m3": 3e23}  # a folder of this process's own
@@ -109,6 +111,7 @@ def test_plain_papermill_with_other_values_never_touches_figures(tmp_path, unsta
         shutil.rmtree(expected, ignore_errors=True)
 
 
+@pytest.mark.notebooks  # starts a kernel
 def test_a_notebook_refuses_figures_as_its_output_dir(tmp_path, unstaged):
     papermill = pytest.importorskip("papermill")
     before = tree_digest(outputs.FIGURES_DIR)
@@ -178,6 +181,7 @@ def test_out_that_the_locale_cannot_encode_is_refused(tmp_path):
     assert not any(tmp_path.iterdir())
 
 
+@pytest.mark.notebooks  # starts a kernel
 def test_an_earlier_run_folder_can_be_reused(tmp_path):
     out = tmp_path / "again"
     for _ in range(2):

@@ -110,6 +110,7 @@ def test_cli_refusals_start_no_kernel_and_write_nothing(capsys, tmp_path):
     assert tree_digest(outputs.FIGURES_DIR) == before
 
 
+@pytest.mark.notebooks  # starts a kernel
 def test_a_failing_notebook_is_reported_and_nothing_moves(tmp_path, capsys):
     # witness: a copy of notebook 01 whose last cell raises; figures/ and the stored copy must not change
     import nbformat
@@ -132,6 +133,7 @@ def test_a_failing_notebook_is_reported_and_nothing_moves(tmp_path, capsys):
     assert (folder / "01_flux_quantization.ipynb").read_bytes() == stored
 
 
+@pytest.mark.notebooks  # starts a kernel
 def test_a_reused_kernel_starts_each_notebook_fresh(tmp_path):
     # Two notebooks share one kernel (--jobs 1); each checks that nothing of the other is left, then
     # leaves a variable, a matplotlib setting and a shown-once warning behind.
