@@ -17,7 +17,7 @@ LOCKED := $(shell $(PYTHON) -c 'import platform, sys; print(int(sys.platform == 
 UVPIP  := $(UV) pip install --quiet --compile-bytecode --python $(BIN)/python
 LOCKOPTS := --generate-hashes --python-version 3.11 --python-platform x86_64-manylinux_2_28 --quiet
 
-.PHONY: reproduce test check site classroom lock browser clean
+.PHONY: reproduce test check site pdf classroom lock readme browser pdftools tex clean
 
 $(UV):
 	@echo "[set-up 1/3] creating $(VENV) with $$($(PYTHON) --version)"
@@ -46,11 +46,22 @@ $(VENV)/.test-installed: requirements/test.lock pyproject.toml | $(UV)
 	$(call install,test.lock,[test])
 	@touch $(VENV)/.reproduce-installed
 
+# cffconvert (the test of CITATION.cff) in an environment of its own: it pins jsonschema<4, JupyterLab >=4.18
+CFF := $(VENV)/cffconvert
+$(CFF)/.installed: requirements/cffconvert.lock | $(UV)
+	@test -x $(CFF)/bin/python || $(UV) venv --quiet --python $(BIN)/python $(CFF)
+	@if [ "$(LOCKED)" = 1 ]; then \
+	  $(UV) pip install --quiet --python $(CFF)/bin/python --require-hashes -r requirements/cffconvert.lock; \
+	else \
+	  $(UV) pip install --quiet --python $(CFF)/bin/python -r requirements/cffconvert.in; \
+	fi
+	@touch $@
+
 reproduce: $(VENV)/.reproduce-installed
 	@$(BIN)/nanoflux claims
 	@$(BIN)/nanoflux reproduce
 
-test: $(VENV)/.test-installed browser
+test: $(VENV)/.test-installed $(CFF)/.installed browser pdftools tex
 	$(BIN)/python -m pytest
 
 # The tiers (markers, given by conftest.py): unit, notebooks, browser, slow; `make check` is the first.
@@ -60,14 +71,24 @@ check: $(VENV)/.test-installed
 site: $(VENV)/.test-installed
 	@$(BIN)/nanoflux site
 
+# The supplementary-information PDF, build/pdf/nanoflux.pdf: the whole companion on A4, offline (Sphinx's LaTeX
+# builder and TeX Live, installed from Debian's packages when missing, as root)
+pdf: $(VENV)/.test-installed tex
+	@$(BIN)/python -m nanoflux.site.pdf
+
 # The explorer and exercises as a Voila app on http://127.0.0.1:8866/ (PORT=... for another port)
 classroom: $(VENV)/.test-installed
 	@$(BIN)/nanoflux classroom $(if $(PORT),--port $(PORT))
+
+# The README's verdict ("What this companion finds"), regenerated from the results in figures/
+readme: $(VENV)/.reproduce-installed
+	@$(BIN)/python -m nanoflux.site.readme README.md
 
 lock: | $(UV)
 	$(UV) pip compile requirements/tools.in --universal --generate-hashes --quiet -o requirements/tools.lock
 	$(UV) pip compile pyproject.toml requirements/build.in --extra test $(LOCKOPTS) -o requirements/test.lock
 	$(UV) pip compile pyproject.toml requirements/build.in -c requirements/test.lock $(LOCKOPTS) -o requirements/reproduce.lock
+	$(UV) pip compile requirements/cffconvert.in $(LOCKOPTS) -o requirements/cffconvert.lock
 
 # Headless Chromium and its driver for the browser tests, from Debian's packages; installed
 # only when missing, and only as root (CI). Otherwise the browser tests skip, or fail under CI=true.
@@ -78,6 +99,34 @@ browser:
 	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver >/dev/null; \
 	  else \
 	    echo "chromium or chromedriver missing and not root: the browser tests will skip"; \
+	  fi; \
+	fi
+
+# poppler-utils (pdffonts, pdftotext, pdftoppm) for the tests that read PDFs as a journal's checks do; from
+# Debian's packages, only when missing and only as root. Otherwise those tests skip, or fail under CI=true.
+pdftools:
+	@if ! command -v pdffonts >/dev/null || ! command -v pdftotext >/dev/null; then \
+	  if [ "$$(id -u)" = 0 ]; then \
+	    echo "installing poppler-utils (Debian) for the PDF tests"; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq poppler-utils >/dev/null; \
+	  else \
+	    echo "pdffonts or pdftotext missing and not root: the PDF tests will skip"; \
+	  fi; \
+	fi
+
+# TeX Live and the DejaVu fonts for `make pdf` and its test (about 330 MB), from Debian's packages; installed
+# only when missing, and only as root. Otherwise the PDF cannot be built and its test skips (fails under CI=true).
+TEX_PACKAGES := texlive-latex-recommended texlive-latex-extra texlive-fonts-recommended texlive-luatex latexmk \
+                fonts-dejavu-core fonts-dejavu-extra
+tex:
+	@if ! command -v latexmk >/dev/null || ! command -v lualatex >/dev/null || \
+	    [ ! -f /usr/share/fonts/truetype/dejavu/DejaVuSerif-Italic.ttf ]; then \
+	  if [ "$$(id -u)" = 0 ]; then \
+	    echo "installing TeX Live and the DejaVu fonts (Debian, about 330 MB) for the PDF"; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
+	      $(TEX_PACKAGES) >/dev/null; \
+	  else \
+	    echo "TeX Live missing and not root: make pdf cannot build the PDF, and its test will skip"; \
 	  fi; \
 	fi
 

@@ -5,10 +5,11 @@ states and how this package recomputes it.
 """
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 import numpy as np
+from numpy.typing import ArrayLike
 
 from nanoflux import paper
 from nanoflux.flux import critical_radius
@@ -16,19 +17,19 @@ from nanoflux.meanfield import critical_radius_mean_field
 from nanoflux.paper import Printed
 
 
-def power_law_exponent(x, y) -> float:
+def power_law_exponent(x: ArrayLike, y: ArrayLike) -> float:
     """Slope of log y against log x by least squares (the exponent of y ~ x^k)."""
     slope, _ = np.polyfit(np.log(x), np.log(y), 1)
     return float(slope)
 
 
-def flux_exponent(B_range_tesla=(0.01, 1.0), convention: str = "h/2e") -> float:
+def flux_exponent(B_range_tesla: tuple[float, float] = (0.01, 1.0), convention: str = "h/2e") -> float:
     """Fitted exponent of r_c(B) (Eq. 4) over a log grid of 41 fields in the range; -1/2 in theory."""
     B = np.geomspace(*B_range_tesla, 41)
     return power_law_exponent(B, critical_radius(B, convention))
 
 
-def mean_field_exponent(N_range=(1, 10000), n=None) -> float:
+def mean_field_exponent(N_range: tuple[int, int] = (1, 10000), n: float | None = None) -> float:
     """Fitted exponent of the mean-field r_c(N) over whole N spread log-evenly in the range; 1/3 in theory."""
     N = np.unique(np.round(np.geomspace(*N_range, 41)))
     return power_law_exponent(N, critical_radius_mean_field(N, n))
@@ -71,14 +72,14 @@ class Claim:
 
 def _table_claim(N: int) -> Claim:
     return Claim(f"table1_N{N}", f"mean-field radius for N = {N} at n = 1e23 m^-3", paper.TABLE_ONE[N],
-                 lambda: critical_radius_mean_field(N, paper.DENSITY_PER_M3) * 1e9)
+                 lambda: float(critical_radius_mean_field(N, paper.DENSITY_PER_M3)) * 1e9)
 
 
 CLAIMS: tuple[Claim, ...] = (
     Claim("flux_radius_1T", "flux-quantum critical radius at B = 1 T (Phi0 = h/2e)", paper.FLUX_RADIUS,
-          lambda: critical_radius(paper.FIELD_TESLA, paper.CONVENTION) * 1e9),
+          lambda: float(critical_radius(paper.FIELD_TESLA, paper.CONVENTION)) * 1e9),
     Claim("one_dipole_radius", "radius of a sphere holding one dipole at n = 1e23 m^-3", paper.ONE_DIPOLE_RADIUS,
-          lambda: critical_radius_mean_field(1, paper.DENSITY_PER_M3) * 1e9),
+          lambda: float(critical_radius_mean_field(1, paper.DENSITY_PER_M3)) * 1e9),
     *(_table_claim(N) for N in paper.TABLE_ONE_N),
     Claim("flux_exponent", "r_c from flux quantization scales as B^(-1/2) (fit over 0.01-1 T)", paper.FLUX_EXPONENT,
           flux_exponent),
@@ -104,6 +105,6 @@ class ClaimResult:
         return self.claim.source.agrees(self.recomputed)
 
 
-def check_claims(claims=CLAIMS) -> list[ClaimResult]:
+def check_claims(claims: Iterable[Claim] = CLAIMS) -> list[ClaimResult]:
     """Recompute every claim; one :class:`ClaimResult` each."""
     return [ClaimResult(c, float(c.recompute())) for c in claims]

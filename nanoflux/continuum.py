@@ -20,13 +20,14 @@ SI units: m, A m^2, T, Wb.
 from __future__ import annotations
 
 import numpy as np
+from numpy.typing import ArrayLike
 
 from nanoflux.constants import VACUUM_PERMEABILITY
 
 MU0 = VACUUM_PERMEABILITY.value
 
 
-def ellipke(m):
+def ellipke(m: ArrayLike) -> tuple[np.ndarray, np.ndarray]:
     """Complete elliptic integrals K(m) and E(m) (parameter m = k^2, 0 <= m < 1), by the
     arithmetic-geometric mean (Abramowitz and Stegun 17.6); within a few units in the last place
     of scipy.special.ellipk and ellipe (checked in the tests)."""
@@ -54,7 +55,7 @@ def ellipke(m):
     return K, K * (1.0 - total)
 
 
-def loop_field_z(rho, z, radius):
+def loop_field_z(rho: ArrayLike, z: ArrayLike, radius: float) -> np.ndarray:
     """B_z in T per A of a circular current loop of ``radius`` (m) in the plane z = 0, centred on the
     z axis, at cylindrical coordinates (``rho``, ``z``) in m (Simpson et al., NASA/TM-2013-217919)."""
     rho, z = np.asarray(rho, dtype=float), np.asarray(z, dtype=float)
@@ -64,7 +65,7 @@ def loop_field_z(rho, z, radius):
     return MU0 / (2.0 * np.pi * alpha2 * np.sqrt(beta2)) * ((radius * radius - rho * rho - z * z) * E + alpha2 * K)
 
 
-def midplane_flux(positions, moment: float, radius: float, height: float) -> float:
+def midplane_flux(positions: np.ndarray, moment: float, radius: float, height: float) -> float:
     """Flux in Wb through the disc of ``radius`` at z = ``height`` of dipoles ``moment`` (A m^2, along z)
     at ``positions`` (N, 3): the sum of m B_loop,z over the dipoles, in chunks."""
     total = 0.0
@@ -74,7 +75,7 @@ def midplane_flux(positions, moment: float, radius: float, height: float) -> flo
     return moment * total
 
 
-def centre_field(positions, moment: float) -> float:
+def centre_field(positions: np.ndarray, moment: float) -> float:
     """B_z in T at the origin from every dipole at ``positions`` except one at the origin (the Lorentz sum)."""
     r2 = np.einsum("ij,ij->i", positions, positions)
     off = r2 > 0

@@ -5,15 +5,20 @@ SI units throughout: B in T, lengths in m, flux in Wb, divergence in T/m.
 """
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import NamedTuple
 
 import numpy as np
+from numpy.typing import ArrayLike
 
 from nanoflux import paper
 from nanoflux import validate as v
 from nanoflux.constants import BOHR_MAGNETON, VACUUM_PERMEABILITY
 from nanoflux.dipoles import dipole_field, sample_dipoles, sample_radius
 from nanoflux.quadrature import sphere_rule
+
+#: Another model of the same dipoles: a function of points (M, 3) in m returning B (M, 3) in T.
+FieldFunction = Callable[[np.ndarray], np.ndarray]
 
 
 def _point(value, name: str) -> np.ndarray:
@@ -40,7 +45,8 @@ class GridField(NamedTuple):
     step: float
 
 
-def field_on_grid(positions, moments, center, half_width, step, *, field=None) -> GridField:
+def field_on_grid(positions: ArrayLike, moments: ArrayLike, center: ArrayLike, half_width: float, step: float, *,
+                  field: FieldFunction | None = None) -> GridField:
     """The summed dipole field on the cubic grid center + step * (i, j, k), |i|, |j|, |k| <= K.
 
     K = round(half_width / step) >= 2, so the grid spans +-K step (half_width rounded to a whole
@@ -81,7 +87,7 @@ def _diagonal_derivatives(Bx, By, Bz, step):
     return tuple(np.gradient(b, s, axis=axis, edge_order=2) for axis, b in enumerate(arrays))
 
 
-def grid_divergence(Bx, By, Bz, step) -> np.ndarray:
+def grid_divergence(Bx: np.ndarray, By: np.ndarray, Bz: np.ndarray, step: float) -> np.ndarray:
     """div B = dBx/dx + dBy/dy + dBz/dz in T/m of a field sampled on a regular grid of ``step`` (m).
 
     Components (n_x, n_y, n_z) in T indexed [i, j, k] <-> (x, y, z), as :class:`GridField`.
@@ -125,7 +131,8 @@ class DivergenceResidual(NamedTuple):
     n_points: int
 
 
-def divergence_residual(positions, moments, center, half_width, step, min_distance) -> DivergenceResidual:
+def divergence_residual(positions: ArrayLike, moments: ArrayLike, center: ArrayLike, half_width: float, step: float,
+                        min_distance: float) -> DivergenceResidual:
     """div B of the summed dipole field on a grid (:func:`field_on_grid`), away from the dipoles.
 
     Grid points closer than ``min_distance`` (m) to any dipole are left out: the field is
@@ -181,8 +188,10 @@ class DivergenceDistribution(NamedTuple):
 QUANTILES = (50, 90, 99, 100)
 
 
-def divergence_distribution(positions, moments, center, half_width, step, min_distance, *,
-                            sphere_radius=None, law_distance=None, field=None) -> DivergenceDistribution:
+def divergence_distribution(positions: ArrayLike, moments: ArrayLike, center: ArrayLike, half_width: float,
+                            step: float, min_distance: float, *, sphere_radius: float | None = None,
+                            law_distance: float | None = None,
+                            field: FieldFunction | None = None) -> DivergenceDistribution:
     """div B at every point of a grid of step h and at the same points with step h/2 (see the class).
 
     Points within ``min_distance`` (m) of a dipole are left out: tie it to the dipole spacing,
@@ -230,7 +239,9 @@ class SphereFlux(NamedTuple):
     relative: float
 
 
-def net_flux_through_sphere(positions, moments, center, radius, n_theta=64, n_phi=128, *, field=None) -> SphereFlux:
+def net_flux_through_sphere(positions: ArrayLike, moments: ArrayLike, center: ArrayLike, radius: float,
+                            n_theta: int = 64, n_phi: int = 128, *,
+                            field: FieldFunction | None = None) -> SphereFlux:
     """Net flux of the summed dipole field through the sphere |r - center| = radius, by quadrature.
 
     Gauss-Legendre in cos(theta) (``n_theta`` nodes) times the trapezoidal rule in phi (``n_phi``
@@ -280,8 +291,9 @@ class FieldFluctuation(NamedTuple):
     std_over_scale: np.ndarray
 
 
-def field_fluctuation(N_values, n=None, *, n_configs=200, probe_distance=2.0, aligned=True,
-                      moment=BOHR_MAGNETON, rng) -> FieldFluctuation:
+def field_fluctuation(N_values: ArrayLike, n: float | None = None, *, n_configs: int = 200,
+                      probe_distance: float = 2.0, aligned: bool = True, moment: float = BOHR_MAGNETON,
+                      rng: int | np.random.Generator) -> FieldFluctuation:
     """How the field of N random dipoles spreads over configurations as N grows.
 
     For each N, ``n_configs`` samples of :func:`nanoflux.dipoles.sample_dipoles` (N dipoles

@@ -27,6 +27,7 @@ from __future__ import annotations
 from typing import NamedTuple
 
 import numpy as np
+from numpy.typing import ArrayLike
 
 from nanoflux import validate as v
 from nanoflux.constants import VACUUM_PERMEABILITY
@@ -35,7 +36,7 @@ from nanoflux.quadrature import sphere_rule
 MU0 = VACUUM_PERMEABILITY.value
 
 
-def loop_nodes(radius: float, segments: int):
+def loop_nodes(radius: float, segments: int) -> tuple[np.ndarray, np.ndarray]:
     """Midpoints (K, 3) and vector elements dl (K, 3) of a circular loop of ``radius`` in the xy-plane."""
     t = 2.0 * np.pi * (np.arange(segments) + 0.5) / segments
     points = radius * np.stack([np.cos(t), np.sin(t), np.zeros_like(t)], axis=1)
@@ -43,7 +44,7 @@ def loop_nodes(radius: float, segments: int):
     return points, dl
 
 
-def loop_vector_potential(points, m: float, radius: float, segments: int = 512) -> np.ndarray:
+def loop_vector_potential(points: ArrayLike, m: float, radius: float, segments: int = 512) -> np.ndarray:
     """A (T m) of a current loop of moment m (along z, current m / (pi radius^2)) at ``points`` (M, 3):
     A = mu0 I / (4 pi) sum dl / |r - l|, the loop cut into ``segments`` straight pieces (the
     midpoint rule, spectrally accurate away from the wire)."""
@@ -53,7 +54,7 @@ def loop_vector_potential(points, m: float, radius: float, segments: int = 512) 
     return MU0 * current / (4.0 * np.pi) * ((1.0 / d) @ dl)
 
 
-def loop_field(points, m: float, radius: float, segments: int = 512) -> np.ndarray:
+def loop_field(points: ArrayLike, m: float, radius: float, segments: int = 512) -> np.ndarray:
     """B (T) of the same loop by Biot-Savart: mu0 I / (4 pi) sum dl x (r - l) / |r - l|^3."""
     nodes, dl = loop_nodes(radius, segments)
     current = m / (np.pi * radius**2)
@@ -62,7 +63,7 @@ def loop_field(points, m: float, radius: float, segments: int = 512) -> np.ndarr
     return MU0 * current / (4.0 * np.pi) * np.einsum("mk,mkj->mj", inv3, np.cross(dl[None], d))
 
 
-def charge_pair_potential(points, m: float, separation: float) -> np.ndarray:
+def charge_pair_potential(points: ArrayLike, m: float, separation: float) -> np.ndarray:
     """Magnetic scalar potential (A) of charges +-q = +-m/d at (0, 0, +-d/2): q/(4 pi) (1/r+ - 1/r-)."""
     q = m / separation
     p = np.asarray(points)
@@ -71,7 +72,7 @@ def charge_pair_potential(points, m: float, separation: float) -> np.ndarray:
     return q / (4.0 * np.pi) * (1.0 / up - 1.0 / down)
 
 
-def point_formula_field(points, m: float) -> np.ndarray:
+def point_formula_field(points: ArrayLike, m: float) -> np.ndarray:
     """The paper's point-dipole formula for m along z at the origin (no contact term)."""
     p = np.asarray(points)
     r = np.linalg.norm(p, axis=-1, keepdims=True)
@@ -123,7 +124,7 @@ def ball_average(radius: float, m: float = 1.0, *, size: float = 0.25, n_theta: 
     return BallAverage(a, moment, loop, charges, float(total / unit))
 
 
-def charge_pairs_field(points, positions, moments, separation: float) -> np.ndarray:
+def charge_pairs_field(points: ArrayLike, positions: ArrayLike, moments: ArrayLike, separation: float) -> np.ndarray:
     """B = mu0 H (T) at ``points`` (M, 3) of N Gilbert dipoles: charges +-|m_i|/d at r_i +- (d/2) m_i/|m_i|.
 
     The magnetic-charge counterpart of :func:`nanoflux.dipoles.dipole_field` (same positions and

@@ -20,6 +20,7 @@ import threading
 from concurrent.futures import FIRST_EXCEPTION, ThreadPoolExecutor, wait
 
 import numpy as np
+from numpy.typing import ArrayLike
 
 from nanoflux import validate as v
 from nanoflux.constants import BOHR_MAGNETON, VACUUM_PERMEABILITY
@@ -204,7 +205,7 @@ def _first_coincidence(points, positions, limit2: float):
     return None
 
 
-def dipole_field(points, positions, moments):
+def dipole_field(points: ArrayLike, positions: ArrayLike, moments: ArrayLike) -> np.ndarray:
     """Summed field B in T of N point dipoles at M points: sum_i mu0/(4 pi) [3 (m_i.u) u - m_i] / |r - r_i|^3.
 
     The paper's dipole formula with superposition; u is the unit vector from dipole i to the
@@ -258,7 +259,7 @@ def _unit_vectors(count: int, gen: np.random.Generator) -> np.ndarray:
     return np.stack([sin_t * np.cos(phi), sin_t * np.sin(phi), cos_t], axis=1)
 
 
-def sample_radius(N, n=None, *, radius=None) -> float:
+def sample_radius(N: int, n: float | None = None, *, radius: float | None = None) -> float:
     """Radius in m of the sphere :func:`sample_dipoles` fills: ``radius`` if given, else (3N/(4 pi n))^(1/3).
 
     The paper's mean-field radius (:func:`nanoflux.critical_radius_mean_field`); ``n`` in m^-3,
@@ -275,7 +276,8 @@ def sample_radius(N, n=None, *, radius=None) -> float:
     return float(r)
 
 
-def sample_dipoles(N, n=None, *, radius=None, aligned=True, moment=BOHR_MAGNETON, rng):
+def sample_dipoles(N: int, n: float | None = None, *, radius: float | None = None, aligned: bool = True,
+                   moment: float = BOHR_MAGNETON, rng: int | np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
     """N dipoles uniform in a sphere at the origin: (positions (N, 3) in m, moments (N, 3) in A m^2).
 
     The sphere's radius is the paper's mean-field r = (3N/(4 pi n))^(1/3) for density ``n``

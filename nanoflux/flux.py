@@ -7,11 +7,12 @@ gives a Python float.
 from __future__ import annotations
 
 import numpy as np
+from numpy.typing import ArrayLike
 
 from nanoflux import validate as v
 from nanoflux.constants import ELEMENTARY_CHARGE, PLANCK
 from nanoflux.formatting import between, rounded
-from nanoflux.materials import MATERIALS, get_material
+from nanoflux.materials import preset_value
 
 #: Flux-quantum conventions: the charge (in units of e) of the carrier that quantizes flux.
 #: "h/2e" is the superconducting flux quantum used by the paper (Eq. 2); "h/e" the single-electron one.
@@ -31,19 +32,11 @@ def flux_quantum(convention: str = DEFAULT_CONVENTION) -> float:
 
 def _field(B, material) -> np.ndarray:
     """Resolve B from a number or a material preset (its mu0 Ms)."""
-    if material is not None:
-        if B is not None:
-            raise v.InputError(
-                f"give either B or material (one of {', '.join(repr(k) for k in MATERIALS)}), not both; "
-                f"got B={B!r} and material={material!r}"
-            )
-        return np.asarray(get_material(material).mu0Ms_tesla)
-    if B is None:
-        raise v.InputTypeError("B must be given (in T), or a material preset by name")
-    return v.positive_finite(B, "B", "T")
+    return preset_value(B, material, "B", "T", lambda preset: preset.mu0Ms_tesla)
 
 
-def critical_area(B=None, convention: str = DEFAULT_CONVENTION, *, material=None):
+def critical_area(B: ArrayLike | None = None, convention: str = DEFAULT_CONVENTION, *,
+                  material: str | None = None) -> float | np.ndarray:
     """Minimum cross-section holding one flux quantum, A = Phi0 / B in m^2 (the paper's Eq. 3).
 
     ``B`` is the uniform internal flux density in T (> 0); ``material`` ("Fe", "Co",
@@ -57,7 +50,8 @@ def critical_area(B=None, convention: str = DEFAULT_CONVENTION, *, material=None
         area, "A = Phi0 / B", f"B must be {between(max(phi0 / v.HUGE, v.TINY), phi0 / v.TINY)} T", B=B))
 
 
-def critical_radius(B=None, convention: str = DEFAULT_CONVENTION, *, material=None):
+def critical_radius(B: ArrayLike | None = None, convention: str = DEFAULT_CONVENTION, *,
+                    material: str | None = None) -> float | np.ndarray:
     """Flux-quantum critical radius r_c = sqrt(Phi0 / (pi B)) in m (the paper's Eq. 4).
 
     Circular cross-section of area Phi0 / B. 25.656 nm at B = 1 T with h/2e;
@@ -74,7 +68,7 @@ def critical_radius(B=None, convention: str = DEFAULT_CONVENTION, *, material=No
     return v.scalar_or_array(np.sqrt(squared))
 
 
-def field_for_radius(radius, convention: str = DEFAULT_CONVENTION):
+def field_for_radius(radius: ArrayLike, convention: str = DEFAULT_CONVENTION) -> float | np.ndarray:
     """Inverse of Eq. 4: the flux density B = Phi0 / (pi r^2) in T at which ``radius`` (m) is critical."""
     r = v.positive_finite(radius, "radius", "m")
     phi0 = flux_quantum(convention)
@@ -87,7 +81,7 @@ def field_for_radius(radius, convention: str = DEFAULT_CONVENTION):
         f"radius must be {between(lo, np.sqrt(phi0 / np.pi / v.TINY))} m", radius=r))
 
 
-def flux_quanta(B, radius, convention: str = DEFAULT_CONVENTION):
+def flux_quanta(B: ArrayLike, radius: ArrayLike, convention: str = DEFAULT_CONVENTION) -> float | np.ndarray:
     """Number of flux quanta B pi r^2 / Phi0 through a disc of ``radius`` (m) at ``B`` (T).
 
     Not rounded: Figure 1 draws ``floor`` of this many flux lines. Broadcasts B against radius.
@@ -111,7 +105,7 @@ _COUNT_GUARD = 1e-9
 _MAX_COUNT = float(2**63 - 1024)
 
 
-def whole_flux_quanta(B, radius, convention: str = DEFAULT_CONVENTION):
+def whole_flux_quanta(B: ArrayLike, radius: ArrayLike, convention: str = DEFAULT_CONVENTION) -> int | np.ndarray:
     """Whole flux quanta floor(B pi r^2 / Phi0) through a disc: the flux lines Figure 1 draws.
 
     Counts within a relative 1e-9 of an integer are taken as that integer, so a
@@ -128,7 +122,7 @@ def whole_flux_quanta(B, radius, convention: str = DEFAULT_CONVENTION):
     return int(q) if q.ndim == 0 else q.astype(np.int64)
 
 
-def magnetic_length(B):
+def magnetic_length(B: ArrayLike) -> float | np.ndarray:
     """The magnetic length l_B = sqrt(hbar / (e B)) in m at ``B`` in T: the radius of the cyclotron orbit
     of the lowest Landau level, a disc of area 2 pi l_B^2 threading one h/e.
 

@@ -63,14 +63,16 @@ def between(lo, hi) -> str:
 
 def tick_label(x: float) -> str:
     """The house notation for a logarithmic axis's ticks, the same in every figure: plain numbers from
-    0.001 to 1000 (0.01, 1, 100), powers of ten beyond (1e4, 1e-5, and 2e-7 between decades)."""
+    0.001 to 1000 (0.01, 1, 100), powers of ten beyond, typeset by matplotlib's mathtext as a journal
+    prints them: ``$10^{4}$``, ``$10^{-5}$``, and ``$2\\times10^{-7}$`` between decades."""
     if x <= 0:
         return ""
     if 1e-3 <= x < 1e4:
         return num(x, 6)
     exponent = int(math.floor(math.log10(x) + 1e-9))
     mantissa = round(x / 10.0 ** exponent, 6)
-    return f"{mantissa:g}e{exponent}" if mantissa != 1 else f"1e{exponent}"
+    power = f"10^{{{exponent}}}"
+    return f"${power}$" if mantissa == 1 else f"${mantissa:g}\\times{power}$"
 
 
 _POWER = re.compile(r"(?<![\w.])(-?\d+(?:\.\d+)?)e([-+]?\d+)(?![\w.])")

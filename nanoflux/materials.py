@@ -16,11 +16,14 @@ crystals), in gauss (emu cm^-3); mu0 Ms = mu0 * (Ms in G * 1e3 A m^-1 per G).
 """
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from types import MappingProxyType
 
+import numpy as np
+
 from nanoflux.constants import VACUUM_PERMEABILITY
-from nanoflux.validate import InputError
+from nanoflux.validate import InputError, InputTypeError, positive_finite
 
 
 @dataclass(frozen=True)
@@ -65,10 +68,28 @@ MATERIALS = MappingProxyType({
 """The presets, keyed by name: "Fe", "Co", "Ni", "Fe3O4"."""
 
 
-def get_material(name) -> Material:
+def get_material(name: str) -> Material:
     """Return the preset called ``name``; ValueError listing the known names otherwise."""
     if not isinstance(name, str) or name not in MATERIALS:
         raise InputError(
             f"material must be one of {', '.join(repr(k) for k in MATERIALS)}; got {name!r}"
         )
     return MATERIALS[name]
+
+
+def preset_value(value, material, name: str, unit: str, of_preset: Callable[[Material], float],
+                 default: float | None = None) -> np.ndarray:
+    """``value`` (``name``, in ``unit``) checked positive and finite, or ``of_preset`` of the named
+    ``material`` preset, or ``default`` when neither is given (TypeError naming ``name`` when there is no
+    default); giving both a value and a material is refused (the one rule of every function that takes
+    either)."""
+    if material is not None:
+        if value is not None:
+            raise InputError(f"give either {name} or material (one of {', '.join(repr(k) for k in MATERIALS)}), "
+                             f"not both; got {name}={value!r} and material={material!r}")
+        return np.asarray(of_preset(get_material(material)))
+    if value is None:
+        if default is None:
+            raise InputTypeError(f"{name} must be given (in {unit}), or a material preset by name")
+        return np.asarray(default)
+    return positive_finite(value, name, unit)

@@ -10,29 +10,22 @@ from decimal import Decimal
 from typing import NamedTuple
 
 import numpy as np
+from numpy.typing import ArrayLike
 
 from nanoflux import paper
 from nanoflux import validate as v
 from nanoflux.formatting import between, rounded
-from nanoflux.materials import MATERIALS, get_material
+from nanoflux.materials import preset_value
 from nanoflux.paper import Printed
 
 
 def _density(n, material) -> np.ndarray:
     """Resolve n from a number, a material preset, or the paper's 1e23 m^-3."""
-    if material is not None:
-        if n is not None:
-            raise v.InputError(
-                f"give either n or material (one of {', '.join(repr(k) for k in MATERIALS)}), not both; "
-                f"got n={n!r} and material={material!r}"
-            )
-        return np.asarray(get_material(material).n_per_m3)
-    if n is None:
-        return np.asarray(paper.DENSITY_PER_M3)
-    return v.positive_finite(n, "n", "m^-3")
+    return preset_value(n, material, "n", "m^-3", lambda preset: preset.n_per_m3, paper.DENSITY_PER_M3)
 
 
-def critical_radius_mean_field(N=1, n=None, *, material=None):
+def critical_radius_mean_field(N: ArrayLike = 1, n: ArrayLike | None = None, *,
+                               material: str | None = None) -> float | np.ndarray:
     """Radius in m of a sphere holding N dipoles on average: r_c = (3 N / (4 pi n))^(1/3).
 
     The paper's mean-field formula (Table I). ``N`` is a whole number >= 1; ``n`` the
@@ -52,7 +45,8 @@ def critical_radius_mean_field(N=1, n=None, *, material=None):
     return v.scalar_or_array(np.cbrt(volume))
 
 
-def dipoles_in_sphere(radius, n=None, *, material=None):
+def dipoles_in_sphere(radius: ArrayLike, n: ArrayLike | None = None, *,
+                      material: str | None = None) -> float | np.ndarray:
     """Mean number of dipoles (4/3) pi r^3 n in a sphere of ``radius`` (m); inverse of the above.
 
     Not rounded. ``n`` in m^-3, default the paper's 1e23; or ``material``'s density.
@@ -94,7 +88,8 @@ class TableRow(NamedTuple):
         return None if self.printed is None else self.printed.agrees(self.radius_nm)
 
 
-def table_one(N=paper.TABLE_ONE_N, n=None, *, material=None) -> list[TableRow]:
+def table_one(N: ArrayLike = paper.TABLE_ONE_N, n: float | None = None, *,
+              material: str | None = None) -> list[TableRow]:
     """The paper's Table I recomputed: one :class:`TableRow` per N.
 
     The paper's printed value is attached only where it applies: at the paper's

@@ -88,39 +88,39 @@ def samples_table(sample_list, aligned: bool) -> Table:
 
 def density_table(rows) -> Table:
     """Densities against the paper's, with Table I recomputed at each (rows from studies.assumptions.density_rows)."""
-    Ns = list(rows[0]["radius_nm"])
+    Ns = list(rows[0].radius_nm)
     header = ("density", "n [m^-3]", "n / paper", *(f"r_c(N={k}) [nm]" for k in Ns))
-    body = [(r["label"], num(r['n_per_m3']), num(r['ratio_to_paper']),
-             *(num(r['radius_nm'][k]) for k in Ns)) for r in rows]
+    body = [(r.label, num(r.n_per_m3), num(r.ratio_to_paper),
+             *(num(r.radius_nm[k]) for k in Ns)) for r in rows]
     return _table(header, body, words=1)
 
 
 def convention_table(rows, phi0: dict) -> Table:
     """r_c under h/2e and h/e per field (rows from studies.assumptions.convention_rows)."""
     caption = "; ".join(f"Phi0({c}) = {v:.9e} Wb" for c, v in phi0.items())
-    body = [(f"{r['B_tesla']:.4g}", f"{r['radius_nm']['h/2e']:.2f}", f"{r['radius_nm']['h/e']:.2f}",
-             f"{r['ratio']:.6f}") for r in rows]
+    body = [(f"{r.B_tesla:.4g}", f"{r.radius_nm['h/2e']:.2f}", f"{r.radius_nm['h/e']:.2f}",
+             f"{r.ratio:.6f}") for r in rows]
     return _table(("B [T]", "r_c h/2e [nm]", "r_c h/e [nm]", "h/e / h/2e"), body, caption)
 
 
 def shape_table(rows, convention: str) -> Table:
     """Internal B and the flux-quantum radius by shape (rows from studies.assumptions.shape_rows)."""
-    body = [(r["label"], r["shape"], f"{r['B_tesla']:.4f}", f"{r['radius_nm']:.2f}") for r in rows]
+    body = [(r.label, r.shape, f"{r.B_tesla:.4f}", f"{r.radius_nm:.2f}") for r in rows]
     return _table(("material", "shape", "internal B [T]", f"r_c ({convention}) [nm]"), body, words=2)
 
 
 def midplane_table(rows) -> Table:
     """Flux through the mid-plane disc of a uniformly magnetized sphere (rows from
     studies.assumptions.midplane_flux_rows)."""
-    body = [(f"{r['radius_over_critical']:.3g}", f"{r['radius_nm']:.2f}", num(r["flux_Wb"], 4),
-             f"{r['flux_over_phi0']:.4f}")
+    body = [(f"{r.radius_over_critical:.3g}", f"{r.radius_nm:.2f}", num(r.flux_Wb, 4),
+             f"{r.flux_over_phi0:.4f}")
             for r in rows]
     return _table(("R / r_c", "R [nm]", "flux [Wb]", "flux / Phi0"), body)
 
 
 def magnetic_length_table(rows) -> Table:
     """The paper's r_c beside the magnetic length (rows from studies.assumptions.magnetic_length_rows)."""
-    body = [(f"{r['B_tesla']:.4g}", f"{r['radius_nm']:.6f}", f"{r['magnetic_length_nm']:.6f}", f"{r['ratio']:.15f}")
+    body = [(f"{r.B_tesla:.4g}", f"{r.radius_nm:.6f}", f"{r.magnetic_length_nm:.6f}", f"{r.ratio:.15f}")
             for r in rows]
     return _table(("B [T]", "r_c, Eq. 4 [nm]", "sqrt(hbar/(e B)) [nm]", "ratio"), body)
 
@@ -128,18 +128,18 @@ def magnetic_length_table(rows) -> Table:
 def moment_density_table(rows) -> Table:
     """mu0 n mu_B against mu0 Ms (rows from studies.assumptions.moment_density_rows)."""
     dash = "-"
-    body = [(r["label"], num(r["n_per_m3"]), num(r["mu0_n_muB_tesla"], 4),
-             dash if r["mu0Ms_tesla"] is None else f"{r['mu0Ms_tesla']:.4f}",
-             dash if r["moment_per_atom_muB"] is None else f"{r['moment_per_atom_muB']:.3f}") for r in rows]
+    body = [(r.label, num(r.n_per_m3), num(r.mu0_n_muB_tesla, 4),
+             dash if r.mu0Ms_tesla is None else f"{r.mu0Ms_tesla:.4f}",
+             dash if r.moment_per_atom_muB is None else f"{r.moment_per_atom_muB:.3f}") for r in rows]
     return _table(("density", "n [m^-3]", "mu0 n mu_B [T]", "mu0 Ms [T]", "Ms / n [mu_B]"), body, words=1)
 
 
 def criteria_table(rows) -> Table:
     """Dipoles in a sphere of the flux-quantum radius (rows from studies.assumptions.criteria_rows)."""
     dash = "-"
-    body = [(r["label"], num(r['n_per_m3']), f"{r['radius_1T_nm']:.2f}", num(r['N_at_1T']),
-             dash if r["radius_own_field_nm"] is None else f"{r['radius_own_field_nm']:.2f}",
-             dash if r["N_at_own_field"] is None else num(r['N_at_own_field'])) for r in rows]
+    body = [(r.label, num(r.n_per_m3), f"{r.radius_1T_nm:.2f}", num(r.N_at_1T),
+             dash if r.radius_own_field_nm is None else f"{r.radius_own_field_nm:.2f}",
+             dash if r.N_at_own_field is None else num(r.N_at_own_field)) for r in rows]
     return _table(("density", "n [m^-3]", "r_c(1 T) [nm]", "N in it", "r_c(mu0 Ms) [nm]", "N in it"), body)
 
 
@@ -148,16 +148,16 @@ def criteria_table(rows) -> Table:
 def divergence_table(rows) -> Table:
     """Pointwise finite-difference div B at steps h and h/2 (rows from studies.discrete_dipoles.divergence_rows):
     the median and 99th percentile of |div B| / (sum of |dB_i/dx_i|), and the h^2 check far from dipoles."""
-    body = [(f"{r['N']:d}", r["model"], f"{r['step_m'] * 1e9:.3g}", f"{r['points']:d}", f"{r['inside']:d}",
-             f"{r['h_q50']:.2g}", f"{r['h_q99']:.2g}", f"{r['h2_q50']:.2g}", f"{r['h2_q99']:.2g}",
-             f"{r['law_points']:d}", "-" if r["law_ratio"] is None else f"{r['law_ratio']:.2f}") for r in rows]
+    body = [(f"{r.N:d}", r.model, f"{r.step_m * 1e9:.3g}", f"{r.points:d}", f"{r.inside:d}",
+             f"{r.h_q50:.2g}", f"{r.h_q99:.2g}", f"{r.h2_q50:.2g}", f"{r.h2_q99:.2g}",
+             f"{r.law_points:d}", "-" if r.law_ratio is None else f"{r.law_ratio:.2f}") for r in rows]
     return _table(("N", "model", "h [nm]", "points", "inside", "median h", "99% h", "median h/2", "99% h/2",
                    "far points", "ratio far"), body, words=2)
 
 
 def flux_table(rows) -> Table:
     """Relative net flux through the closed spheres (rows from studies.discrete_dipoles.flux_rows)."""
-    body = [(f"{r['N']:d}", r["model"], round_off(r["relative_inside"]), round_off(r["relative_outside"]))
+    body = [(f"{r.N:d}", r.model, round_off(r.relative_inside), round_off(r.relative_outside))
             for r in rows]
     return _table(("N", "model", "sphere 2R, all inside", "sphere off-centre, none inside"), body, words=2)
 
@@ -166,7 +166,7 @@ def ball_table(rows) -> Table:
     """<B_z> V / (mu0 m) over a ball around one dipole (rows from studies.discrete_dipoles.contact_term_rows)."""
     def shown(x):
         return f"{x:+.9f}" if abs(x) >= 1e-9 else f"{x:+.1e}"
-    body = [(r["model"], f"{r['expected']:+.9f}", shown(r["computed"]), f"{r['quadrature_change']:.1e}") for r in rows]
+    body = [(r.model, f"{r.expected:+.9f}", shown(r.computed), f"{r.quadrature_change:.1e}") for r in rows]
     return _table(("model", "expected", "computed", "change at half the nodes"), body, words=1)
 
 
@@ -174,10 +174,10 @@ def fluctuation_table(fluct, law, *, aligned: bool = True) -> Table:
     """Mean and spread of B_z at the probe over configurations (a dipole_checks.FieldFluctuation),
     with the spread times sqrt(N) beside the law's prefactor (studies.discrete_dipoles.spread_law)."""
     spread = fluct.relative if aligned else fluct.std_over_scale
-    body = [(f"{int(N):d}", f"{m:.4g}", f"{s:.4g}", f"{r:.3g}", f"{r * np.sqrt(N):.3g}", f"{law['prefactor']:.3g}")
+    body = [(f"{int(N):d}", f"{m:.4g}", f"{s:.4g}", f"{r:.3g}", f"{r * np.sqrt(N):.3g}", f"{law.prefactor:.3g}")
             for N, m, s, r in zip(fluct.N, fluct.mean, fluct.std, spread)]
     head = "std / |mean|" if aligned else "std / (mu0 n m)"
-    return _table(("N", "mean B_z [T]", "std B_z [T]", head, "x sqrt(N)", f"{law['prefactor_source']}"), body)
+    return _table(("N", "mean B_z [T]", "std B_z [T]", head, "x sqrt(N)", f"{law.prefactor_source}"), body)
 
 
 # -- the atoms-to-continuum notebook (08) ---------------------------------------------------------------

@@ -12,6 +12,9 @@ import html
 import re
 from dataclasses import dataclass, field
 
+from nanoflux.formatting import html_powers
+from nanoflux.plots.style import GREEN, RED
+
 #: Plain-text spellings in headers, captions and word-valued cells, and how HTML writes them (in this order).
 _SYMBOLS = (
     (r"\bmu0 Ms\b", "μ<sub>0</sub><i>M</i><sub>s</sub>"),
@@ -38,25 +41,13 @@ _STYLE = ("<style>table.nanoflux{border-collapse:collapse;font-variant-numeric:t
           "table.nanoflux caption{caption-side:top;text-align:left;padding:0.2em 0;font-size:0.95em}"
           "table.nanoflux th,table.nanoflux td{padding:0.15em 0.7em;text-align:right;"
           "border-bottom:1px solid #ddd}table.nanoflux th{border-bottom:2px solid #888}"
-          "table.nanoflux td.agree{color:#1a7f37}table.nanoflux td.differ{color:#c0392b;font-weight:bold}"
+          f"table.nanoflux td.agree{{color:{GREEN}}}table.nanoflux td.differ{{color:{RED};font-weight:bold}}"
           "table.nanoflux td.text{text-align:left}</style>")
-
-
-_POWER = re.compile(r"(?<![\w.])(-?\d+(?:\.\d+)?)e([-+]?\d+)(?![\w.])")
-
-
-def _powers(text: str) -> str:
-    """Numbers written 8.491e28 as 8.491 × 10<sup>28</sup> (1e23 as 10<sup>23</sup>), in escaped HTML."""
-    def one(m):
-        mant, exp = m.group(1), int(m.group(2))
-        power = f"10<sup>{'−' if exp < 0 else ''}{abs(exp)}</sup>"
-        return power if mant in ("1", "1.0") else f"{mant.replace('-', '−')} × {power}"
-    return _POWER.sub(one, text)
 
 
 def html_symbols(text: str) -> str:
     """Escape ``text`` for HTML and write its plain-text symbols and exponents as HTML."""
-    out = _powers(html.escape(text, quote=False))
+    out = html_powers(html.escape(text, quote=False))
     for pattern, replacement in _SYMBOLS:
         out = re.sub(pattern, replacement, out)
     return out
@@ -95,7 +86,7 @@ class Table:
             for i, cell in enumerate(row):
                 shown, cls = _MARKS.get(str(cell), (str(cell), "text" if i in self.text_columns else ""))
                 attr = f' class="{cls}"' if cls else ""
-                body = html_symbols(shown) if cls == "text" else _powers(html.escape(shown, quote=False))
+                body = html_symbols(shown) if cls == "text" else html_powers(html.escape(shown, quote=False))
                 cells.append(f"<td{attr}>{body}</td>")
             rows.append("<tr>" + "".join(cells) + "</tr>")
         caption = f"<caption>{html_symbols(self.caption)}</caption>" if self.caption else ""

@@ -7,8 +7,10 @@ exactly these into one line and exit status 2, and lets any other error (a bug) 
 from __future__ import annotations
 
 import numbers
+from collections.abc import Callable, Iterable
 
 import numpy as np
+from numpy.typing import ArrayLike
 
 
 class InputError(ValueError):
@@ -19,7 +21,7 @@ class InputTypeError(TypeError):
     """A value of a type a function cannot accept: the message names the parameter and what is allowed."""
 
 
-def shown(value) -> str:
+def shown(value: object) -> str:
     """A value as a message quotes it: repr, or NumPy's short form for an array."""
     if isinstance(value, np.ndarray) and value.ndim > 0:
         return np.array2string(value, threshold=8)
@@ -53,7 +55,7 @@ def _python_numbers(arr: np.ndarray, name: str) -> np.ndarray:
                          f"got an integer of {len(str(abs(int(big))))} digits") from None
 
 
-def as_real_array(value, name: str) -> np.ndarray:
+def as_real_array(value: ArrayLike, name: str) -> np.ndarray:
     """Return ``value`` as a float array, or raise TypeError naming ``name``.
 
     Python integers of any size are real numbers (10**23 becomes 1e23); one beyond float64 is
@@ -82,7 +84,7 @@ def as_real_array(value, name: str) -> np.ndarray:
     return arr.astype(float)
 
 
-def positive_finite(value, name: str, unit: str) -> np.ndarray:
+def positive_finite(value: ArrayLike, name: str, unit: str) -> np.ndarray:
     """Check that every element is finite and > 0; return a float array."""
     arr = as_real_array(value, name)
     bad = ~(np.isfinite(arr) & (arr > 0))
@@ -93,7 +95,7 @@ def positive_finite(value, name: str, unit: str) -> np.ndarray:
     return arr
 
 
-def whole_number_at_least_one(value, name: str) -> np.ndarray:
+def whole_number_at_least_one(value: ArrayLike, name: str) -> np.ndarray:
     """Check that every element is a finite whole number >= 1; return a float array."""
     arr = as_real_array(value, name)
     bad = ~(np.isfinite(arr) & (arr >= 1) & (np.floor(arr) == arr))
@@ -104,7 +106,7 @@ def whole_number_at_least_one(value, name: str) -> np.ndarray:
     return arr
 
 
-def choice(value, name: str, allowed) -> str:
+def choice(value: object, name: str, allowed: Iterable[str]) -> str:
     """Check that ``value`` is one of ``allowed`` (strings)."""
     allowed = tuple(allowed)
     if not isinstance(value, str) or value not in allowed:
@@ -114,17 +116,17 @@ def choice(value, name: str, allowed) -> str:
     return value
 
 
-def scalar_or_array(arr: np.ndarray):
+def scalar_or_array(arr: ArrayLike) -> float | np.ndarray:
     """Return a Python float for 0-d results, the array otherwise."""
     arr = np.asarray(arr)
     return float(arr) if arr.ndim == 0 else arr
 
 
-def is_real_number(value) -> bool:
+def is_real_number(value: object) -> bool:
     return isinstance(value, numbers.Real) and not isinstance(value, bool)
 
 
-def broadcast(**arrays) -> tuple:
+def broadcast(**arrays: np.ndarray) -> tuple[np.ndarray, ...]:
     """The arrays broadcast against each other, or ValueError naming every argument and its shape."""
     try:
         return tuple(np.broadcast_arrays(*arrays.values()))
@@ -135,7 +137,7 @@ def broadcast(**arrays) -> tuple:
                          f"got shapes {shapes}") from None
 
 
-def in_float_range(result, what: str, allowed: str, **inputs):
+def in_float_range(result: ArrayLike, what: str, allowed: str, **inputs: ArrayLike) -> ArrayLike:
     """``result`` when every element is a normal float64, else ValueError.
 
     For results whose true value is positive: an element that overflowed to inf or underflowed
@@ -153,7 +155,7 @@ def in_float_range(result, what: str, allowed: str, **inputs):
     raise InputError(f"{what} {how} in float64 for {got}; {allowed}")
 
 
-def steps_in_float_range(steps: dict, allowed: str, **inputs):
+def steps_in_float_range(steps: dict, allowed: str, **inputs: ArrayLike) -> ArrayLike:
     """The first of ``steps`` when every one is a normal float64, else :func:`in_float_range`'s ValueError.
 
     ``steps`` maps a formula to its value: the result first, then the intermediates it was computed
@@ -166,7 +168,7 @@ def steps_in_float_range(steps: dict, allowed: str, **inputs):
     return next(iter(steps.values()))
 
 
-def single_positive(value, name: str, unit: str) -> float:
+def single_positive(value: ArrayLike, name: str, unit: str) -> float:
     """A single positive finite number as a float."""
     arr = positive_finite(value, name, unit)
     if arr.ndim != 0:
@@ -174,7 +176,7 @@ def single_positive(value, name: str, unit: str) -> float:
     return float(arr)
 
 
-def count(value, name: str = "N") -> int:
+def count(value: ArrayLike, name: str = "N") -> int:
     """A single whole number >= 1 as an int."""
     arr = whole_number_at_least_one(value, name)
     if arr.ndim != 0:
@@ -182,23 +184,24 @@ def count(value, name: str = "N") -> int:
     return int(arr)
 
 
-def whole_number(value, name: str, low: int = 1, high: int | None = None) -> int:
+def whole_number(value: object, name: str, low: int = 1, high: int | None = None) -> int:
     """A whole number (an int, not a bool) from ``low`` to ``high`` (no upper bound when None), as an int."""
     allowed = f"of at least {low}" if high is None else f"from {low} to {high}"
     if isinstance(value, (bool, np.bool_)) or not isinstance(value, (numbers.Integral)):
         raise InputTypeError(f"{name} must be a whole number {allowed}; got {value!r}")
-    if value < low or (high is not None and value > high):
+    number = int(value)
+    if number < low or (high is not None and number > high):
         raise InputError(f"{name} must be a whole number {allowed}; got {value!r}")
-    return int(value)
+    return number
 
 
-def seed(value, name: str = "seed") -> int:
+def seed(value: object, name: str = "seed") -> int:
     """A seed for numpy.random.default_rng: a whole number of at least 0 (TypeError for a non-integer,
     ValueError for a negative one, as everywhere in nanoflux)."""
     return whole_number(value, name, 0)
 
 
-def generator(rng, name: str = "rng") -> np.random.Generator:
+def generator(rng: int | np.random.Generator, name: str = "rng") -> np.random.Generator:
     """A Generator from a seed (:func:`seed`) or a numpy.random.Generator, used as is."""
     if isinstance(rng, np.random.Generator):
         return rng
@@ -212,7 +215,7 @@ def generator(rng, name: str = "rng") -> np.random.Generator:
 SCAN_ROWS = 65536
 
 
-def first_bad_row(arr: np.ndarray, test) -> int:
+def first_bad_row(arr: np.ndarray, test: Callable[[np.ndarray], np.ndarray]) -> int:
     """Index of the first row of ``arr`` (K, 3) for which ``test(rows)`` is True, in bounded memory."""
     for start in range(0, len(arr), SCAN_ROWS):
         hits = np.flatnonzero(test(arr[start:start + SCAN_ROWS]).any(axis=1))
@@ -221,7 +224,7 @@ def first_bad_row(arr: np.ndarray, test) -> int:
     return -1
 
 
-def vectors(value, name: str, unit: str):
+def vectors(value: ArrayLike, name: str, unit: str) -> tuple[np.ndarray, bool, float]:
     """``value`` as a float64 (K, 3) array, whether it was one vector (3,), and max |coordinate|.
 
     Raises TypeError for non-real input and ValueError for a wrong shape or a non-finite
@@ -249,7 +252,7 @@ def vectors(value, name: str, unit: str):
     return arr2, single, max(abs(lo), abs(hi))
 
 
-def dipole_arrays(positions, moments):
+def dipole_arrays(positions: ArrayLike, moments: ArrayLike) -> tuple[np.ndarray, np.ndarray, float]:
     """Validated dipole positions and moments, both float64 (N, 3), and the positions' scale."""
     pos, pos_single, scale = vectors(positions, "positions", "m")
     mom, mom_single, _ = vectors(moments, "moments", "A m^2")

@@ -20,42 +20,42 @@ def r_flux(B, k=2):
 
 def test_density_rows_recompute_table_one_at_each_density():
     rows = assumptions.density_rows(ALL)
-    assert [r["label"] for r in rows] == ["paper", *ALL]
-    assert rows[1]["ratio_to_paper"] == pytest.approx(N_IRON / 1e23)
+    assert [r.label for r in rows] == ["paper", *ALL]
+    assert rows[1].ratio_to_paper == pytest.approx(N_IRON / 1e23)
     # witness: (3 N / (4 pi n))^(1/3) at iron's density, N = 1 and 1e4
-    assert rows[1]["radius_nm"][1] == pytest.approx((3 / (4 * math.pi * N_IRON)) ** (1 / 3) * 1e9, rel=1e-13)
-    assert rows[1]["radius_nm"][10000] == pytest.approx((3e4 / (4 * math.pi * N_IRON)) ** (1 / 3) * 1e9, rel=1e-13)
-    assert round(rows[1]["radius_nm"][1], 2) == 0.14  # READING.md: about 0.14 nm
-    assert rows[0]["radius_nm"][1] == pytest.approx(13.365, abs=5e-4)
+    assert rows[1].radius_nm[1] == pytest.approx((3 / (4 * math.pi * N_IRON)) ** (1 / 3) * 1e9, rel=1e-13)
+    assert rows[1].radius_nm[10000] == pytest.approx((3e4 / (4 * math.pi * N_IRON)) ** (1 / 3) * 1e9, rel=1e-13)
+    assert round(rows[1].radius_nm[1], 2) == 0.14  # READING.md: about 0.14 nm
+    assert rows[0].radius_nm[1] == pytest.approx(13.365, abs=5e-4)
 
 
 def test_convention_rows_differ_by_sqrt_two():
     rows = assumptions.convention_rows([1.0, 0.5])
-    assert rows[0]["radius_nm"]["h/2e"] == pytest.approx(r_flux(1.0) * 1e9, rel=1e-14)
-    assert rows[0]["radius_nm"]["h/e"] == pytest.approx(r_flux(1.0, k=1) * 1e9, rel=1e-14)
-    assert round(rows[0]["radius_nm"]["h/e"], 2) == 36.28
-    assert all(r["ratio"] == pytest.approx(math.sqrt(2), rel=1e-14) for r in rows)
+    assert rows[0].radius_nm["h/2e"] == pytest.approx(r_flux(1.0) * 1e9, rel=1e-14)
+    assert rows[0].radius_nm["h/e"] == pytest.approx(r_flux(1.0, k=1) * 1e9, rel=1e-14)
+    assert round(rows[0].radius_nm["h/e"], 2) == 36.28
+    assert all(r.ratio == pytest.approx(math.sqrt(2), rel=1e-14) for r in rows)
 
 
 def test_field_rows_use_mu0_Ms():
     rows = assumptions.field_rows(ALL, "h/2e")
     for row, gauss, printed in zip(rows, (1707, 1400, 485, 480), (17.5, 19.3, 32.9, 33.0)):
         B = MU0 * gauss * 1e3
-        assert row["B_tesla"] == pytest.approx(B, rel=1e-14)
-        assert row["radius_nm"] == pytest.approx(r_flux(B) * 1e9, rel=1e-13)
-        assert round(row["radius_nm"], 1) == printed
+        assert row.B_tesla == pytest.approx(B, rel=1e-14)
+        assert row.radius_nm == pytest.approx(r_flux(B) * 1e9, rel=1e-13)
+        assert round(row.radius_nm, 1) == printed
 
 
 def test_criteria_rows_count_atoms_in_the_flux_sphere():
     rows = assumptions.criteria_rows(ALL)
     r = r_flux(1.0)
     # witness: (4/3) pi r^3 n; READING.md: about 6 million iron atoms in a 25.7 nm sphere
-    assert rows[0]["N_at_1T"] == pytest.approx(4 / 3 * math.pi * r**3 * 1e23, rel=1e-13)
-    assert rows[1]["N_at_1T"] == pytest.approx(4 / 3 * math.pi * r**3 * N_IRON, rel=1e-13)
-    assert 5.9e6 < rows[1]["N_at_1T"] < 6.1e6
+    assert rows[0].N_at_1T == pytest.approx(4 / 3 * math.pi * r**3 * 1e23, rel=1e-13)
+    assert rows[1].N_at_1T == pytest.approx(4 / 3 * math.pi * r**3 * N_IRON, rel=1e-13)
+    assert 5.9e6 < rows[1].N_at_1T < 6.1e6
     r_fe = r_flux(MU0 * 1707e3)
-    assert rows[1]["N_at_own_field"] == pytest.approx(4 / 3 * math.pi * r_fe**3 * N_IRON, rel=1e-12)
-    assert rows[0]["N_at_own_field"] is None
+    assert rows[1].N_at_own_field == pytest.approx(4 / 3 * math.pi * r_fe**3 * N_IRON, rel=1e-12)
+    assert rows[0].N_at_own_field is None
 
 
 def test_text_tables_format_numbers():
@@ -85,32 +85,32 @@ def test_notebook_parameters_are_checked(kwargs, exc, words):
 
 
 def test_a_spheres_internal_field_is_two_thirds_of_mu0_Ms():
-    rows = {(r["label"], r["shape"]): r for r in assumptions.shape_rows(["Fe", "Ni"])}
+    rows = {(r.label, r.shape): r for r in assumptions.shape_rows(["Fe", "Ni"])}
     for name, gauss in (("Fe", 1707), ("Ni", 485)):
         # witness: B = mu0 (H + M) with H = -M/3 inside a uniformly magnetized sphere
-        assert rows[(name, "sphere")]["B_tesla"] == pytest.approx(2 / 3 * MU0 * gauss * 1e3, rel=1e-14)
-        assert rows[(name, "long rod")]["B_tesla"] == pytest.approx(MU0 * gauss * 1e3, rel=1e-14)
-        assert rows[(name, "sphere")]["radius_nm"] == pytest.approx(r_flux(2 / 3 * MU0 * gauss * 1e3) * 1e9, rel=1e-13)
+        assert rows[(name, "sphere")].B_tesla == pytest.approx(2 / 3 * MU0 * gauss * 1e3, rel=1e-14)
+        assert rows[(name, "long rod")].B_tesla == pytest.approx(MU0 * gauss * 1e3, rel=1e-14)
+        assert rows[(name, "sphere")].radius_nm == pytest.approx(r_flux(2 / 3 * MU0 * gauss * 1e3) * 1e9, rel=1e-13)
 
 
 def test_the_midplane_flux_of_a_ferromagnetic_sphere_is_not_quantized():
     rows = assumptions.midplane_flux_rows("Fe", (0.5, 1.0, 1.3))
     # witness: (2/3) mu0 Ms pi R^2 / Phi0 with R = k r_c and pi r_c^2 mu0 Ms = Phi0: (2/3) k^2
-    assert [r["flux_over_phi0"] for r in rows] == pytest.approx([2 / 3 * k * k for k in (0.5, 1.0, 1.3)], rel=1e-13)
+    assert [r.flux_over_phi0 for r in rows] == pytest.approx([2 / 3 * k * k for k in (0.5, 1.0, 1.3)], rel=1e-13)
 
 
 def test_the_papers_radius_is_the_magnetic_length():
     hbar = 6.62607015e-34 / (2 * math.pi)
     for row in assumptions.magnetic_length_rows([1.0, 0.37, 2.2]):
         # witness: sqrt(hbar / (e B)) typed out here
-        assert row["magnetic_length_nm"] == pytest.approx(math.sqrt(hbar / (1.602176634e-19 * row["B_tesla"])) * 1e9,
+        assert row.magnetic_length_nm == pytest.approx(math.sqrt(hbar / (1.602176634e-19 * row.B_tesla)) * 1e9,
                                                           rel=1e-14)
-        assert row["ratio"] == pytest.approx(1.0, abs=1e-14)
+        assert row.ratio == pytest.approx(1.0, abs=1e-14)
 
 
 def test_the_papers_density_and_its_1_tesla_disagree():
     rows = assumptions.moment_density_rows(["Fe"])
     # witness: mu0 n mu_B at 1e23 m^-3, CODATA 2022 mu_B typed here: about 1.2 microtesla
-    assert rows[0]["mu0_n_muB_tesla"] == pytest.approx(MU0 * 1e23 * 9.2740100657e-24, rel=1e-14)
-    assert 1.1e-6 < rows[0]["mu0_n_muB_tesla"] < 1.2e-6
-    assert rows[1]["moment_per_atom_muB"] == pytest.approx(1707e3 / 8.491e28 / 9.2740100657e-24, rel=1e-13)
+    assert rows[0].mu0_n_muB_tesla == pytest.approx(MU0 * 1e23 * 9.2740100657e-24, rel=1e-14)
+    assert 1.1e-6 < rows[0].mu0_n_muB_tesla < 1.2e-6
+    assert rows[1].moment_per_atom_muB == pytest.approx(1707e3 / 8.491e28 / 9.2740100657e-24, rel=1e-13)

@@ -32,37 +32,37 @@ def test_samples_are_seeded_and_fill_the_mean_field_sphere(small):
 def test_divergence_is_sampled_between_the_dipoles_and_falls_like_h_squared_far_from_them(small):
     # witness: the exact divergence is zero, so far from every dipole the residual is O(h^2): ratio near 4
     rows = discrete_dipoles.divergence_rows(small, 1e23, 0.125, 0.25)  # far points (10 h) exist at every N
-    point = [r for r in rows if r["model"] == "point dipoles"]
+    point = [r for r in rows if r.model == "point dipoles"]
     for row in point:
-        assert row["inside"] > 0  # points inside the particle are kept, for every N
-        assert row["h2_q50"] < row["h_q50"]
-        assert 3.5 < row["law_ratio"] < 5.0 and row["law_points"] > 0
-        assert row["h_q50"] <= row["h_q90"] <= row["h_q99"] <= row["h_q100"]
+        assert row.inside > 0  # points inside the particle are kept, for every N
+        assert row.h2_q50 < row.h_q50
+        assert 3.5 < row.law_ratio < 5.0 and row.law_points > 0
+        assert row.h_q50 <= row.h_q90 <= row.h_q99 <= row.h_q100
 
 
 def test_charge_pairs_pass_the_same_checks(small):
     # witness: a magnetic-charge model is divergence-free away from its charges, too
     div = discrete_dipoles.divergence_rows(small[:2], 1e23, 0.2, 0.25)
     for a, b in zip(div[0::2], div[1::2]):
-        assert (a["model"], b["model"]) == ("point dipoles", "charge pairs")
-        assert b["h_q50"] == pytest.approx(a["h_q50"], rel=1e-2) and 3.5 < b["law_ratio"] < 5.0
+        assert (a.model, b.model) == ("point dipoles", "charge pairs")
+        assert b.h_q50 == pytest.approx(a.h_q50, rel=1e-2) and 3.5 < b.law_ratio < 5.0
     for row in discrete_dipoles.flux_rows(small[:2], 1e23):
-        assert row["relative_inside"] < 1e-12 and row["relative_outside"] < 1e-12
+        assert row.relative_inside < 1e-12 and row.relative_outside < 1e-12
 
 
 def test_flux_is_round_off(small):
     # witness: Gauss's theorem with div B = 0: no net flux through any closed surface
     for row in discrete_dipoles.flux_rows(small, 1e23):
-        assert row["relative_inside"] < 1e-12 and row["relative_outside"] < 1e-12
+        assert row.relative_inside < 1e-12 and row.relative_outside < 1e-12
 
 
 def test_ball_averages_tell_loop_charges_and_formula_apart():
     # witness: Jackson's +2/3 (currents) and -1/3 (magnetic charges); the bare formula averages to 0
-    rows = {r["model"].split()[0]: r for r in discrete_dipoles.contact_term_rows(1e23)}
-    assert rows["current"]["computed"] == pytest.approx(2 / 3, abs=1e-12)
-    assert rows["charge"]["computed"] == pytest.approx(-1 / 3, abs=1e-12)
-    assert abs(rows["the"]["computed"]) < 1e-10
-    assert all(r["quadrature_change"] < 1e-9 for r in rows.values())
+    rows = {r.model.split()[0]: r for r in discrete_dipoles.contact_term_rows(1e23)}
+    assert rows["current"].computed == pytest.approx(2 / 3, abs=1e-12)
+    assert rows["charge"].computed == pytest.approx(-1 / 3, abs=1e-12)
+    assert abs(rows["the"].computed) < 1e-10
+    assert all(r.quadrature_change < 1e-9 for r in rows.values())
 
 
 def test_ball_average_does_not_depend_on_the_source_size():
@@ -113,14 +113,14 @@ def test_summary_follows_the_data(small):
     text = flat(discrete_dipoles.conclusions(div, flux, balls, fluct, law))
     assert "below 1e-12" in text and "divided the residual" in text and "cannot tell the two models apart" in text
     assert "+0.666667 (expected +2/3)" in text and "-0.333333 (expected -1/3)" in text
-    bad = [dict(r, law_ratio=1.1) for r in div]
+    bad = [r._replace(law_ratio=1.1) for r in div]
     assert "not the factor 4" in flat(discrete_dipoles.conclusions(bad, flux, balls, fluct, law))
-    leaky = [dict(r, relative_inside=1e-3) for r in flux]
+    leaky = [r._replace(relative_inside=1e-3) for r in flux]
     assert "not at round-off level" in flat(discrete_dipoles.conclusions(div, leaky, balls, fluct, law))
 
 
 def test_report_hides_only_round_off():
-    rows = [{"N": 3, "model": "point dipoles", "relative_inside": 3e-16, "relative_outside": 2.5e-6}]
+    rows = [discrete_dipoles.FluxRow(N=3, model="point dipoles", relative_inside=3e-16, relative_outside=2.5e-6)]
     text = str(report.flux_table(rows))
     assert "< 1e-12" in text and "2.500e-06" in text
 
@@ -131,7 +131,8 @@ def test_plots_build(small):
     fluct = nf.field_fluctuation([1, 5], 1e23, n_configs=10, rng=1)
     fig = dipole_plots.checks_figure(div, discrete_dipoles.flux_rows(small[:2], 1e23), fluct,
                                      discrete_dipoles.spread_law(fluct, aligned=True))
-    assert len(fig.axes) == 3
+    assert len(fig.axes) == 4  # three panels and their notes
+    assert [ax.get_title()[:3] for ax in fig.axes[:3]] == ["(a)", "(b)", "(c)"]
 
 
 BASE = {"N_values": [1, 10], "n_per_m3": 1e23, "seed": 1, "grid_step_over_radius": 0.1,

@@ -126,7 +126,7 @@ def test_06_tables_match_the_module(other_run):
     res = doc["results"]
     assert [r["label"] for r in res["criteria"]] == ["paper", "Ni", "Fe3O4"]
     for got, want in zip(res["criteria"], assumptions.criteria_rows(["Ni", "Fe3O4"], "h/e", 8.491e28)):
-        assert got["N_at_1T"] == pytest.approx(want["N_at_1T"], rel=1e-14)
+        assert got["N_at_1T"] == pytest.approx(want.N_at_1T, rel=1e-14)
     assert res["field"][0]["radius_nm"] == pytest.approx(nf.critical_radius(material="Ni", convention="h/e") * 1e9)
     assert all(c["agrees"] for c in res["claims"])
     shown = check_files(other_run, doc, "06_assumptions")
@@ -145,7 +145,7 @@ def test_05_matches_the_module(other_run):
     again = discrete_dipoles.samples([2, 30], 1e23, seed=5, aligned=False)
     rows = discrete_dipoles.divergence_rows(again, 1e23, 0.25, 0.3)
     for got, want in zip(doc["results"]["divergence"], rows):
-        assert got["model"] == want["model"] and got["h_q50"] == pytest.approx(want["h_q50"], rel=1e-9)
+        assert got["model"] == want.model and got["h_q50"] == pytest.approx(want.h_q50, rel=1e-9)
     fluct = nf.field_fluctuation([2, 30], 1e23, n_configs=20, aligned=False, rng=5)
     assert doc["results"]["fluctuation"]["std_T"] == pytest.approx(list(fluct.std), rel=1e-9)
     assert all(r["relative_inside"] < 1e-12 for r in doc["results"]["flux"])

@@ -90,20 +90,29 @@ def test_index_has_the_paper_the_notebooks_in_order_the_figures(built):
     assert "<em>MRS Communications</em>" in index and "accepted manuscript" in index
     assert "no title line, authors or DOI" in index and "VOLUME XX" in index
     links = re.findall(r'<a class="reference internal" href="(notebooks/[^"#]+\.html)">', index)
-    notebook_list = index[index.index('<ol class="arabic simple notebooks'):]
-    listed = re.findall(r'href="(notebooks/[^"#]+\.html)"', notebook_list[:notebook_list.index("</ol>")])
-    # witness: the numbered notebooks in notebooks/, in reading order
-    assert listed == [f"notebooks/{p.stem}.html" for p in stored.stored_notebooks()]
-    assert set(links) >= set(listed)
+    lists = re.findall(r'<ol class="arabic simple notebooks( teachers)?"[^>]*>(.*?)</ol>', index, re.S)
+    listed = [re.findall(r'href="(notebooks/[^"#]+\.html)"', body) for _, body in lists]
+    # witness: the numbered notebooks in notebooks/, in reading order, the teachers' notes listed apart
+    assert [kind for kind, _ in lists] == ["", " teachers"]
+    assert listed[0] + listed[1] == [f"notebooks/{p.stem}.html" for p in stored.stored_notebooks()]
+    assert listed[1] == ["notebooks/09_teacher_notes.html"]
+    assert '<ol class="arabic simple notebooks teachers" start="9">' in index
+    captions = re.findall(r'<p aria-level="2" class="caption" role="heading"><span class="caption-text">([^<]+)</span>'
+                          r'</p>\s*<ul[^>]*>(.*?)</ul>', index, re.S)
+    assert [c for c, _ in captions] == ["Notebooks", "For teachers"]  # the navigation groups them too
+    assert "09_teacher_notes" in captions[1][1] and "09_teacher_notes" not in captions[0][1]
+    summaries = index[index.index('<ol class="arabic simple notebooks'):]
+    assert "Every number the paper prints is reproduced" not in summaries
+    assert set(links) >= set(listed[0] + listed[1])
     for path in stored.stored_notebooks():
         page = pages.page_of(nbformat.read(str(path), as_version=4), path.stem)
         assert page.title.startswith(path.stem[:2] + " ")  # "# NN · title" opens every notebook
         assert html.escape(page.title, quote=False).replace("'", "’") in index, page.title
     # teachers are pointed at their notes, and students at notebook 07 and the app
-    teachers = index[index.index("For teachers"):]
+    teachers = index[index.index("For teachers:</strong>"):]
     assert re.match(r'For teachers:</strong> <a class="reference internal" href="notebooks/09_teacher_notes.html"',
                     teachers)
-    assert re.search(r"make</span>\s*<span class=\"pre\">classroom", index[:index.index("For teachers")])
+    assert re.search(r"make</span>\s*<span class=\"pre\">classroom", index[:index.index("For teachers:</strong>")])
     figures = re.findall(r'<figure[^>]*>.*?</figure>', index, re.S)
     assert len(figures) == 2
     for figure, (name, _, _) in zip(figures, site_index.FIGURES):
@@ -120,7 +129,7 @@ def test_claims_table_has_every_claim_as_the_ledger_computes_it(built):
     table = index[index.index('<table class="claims'):]
     table = table[:table.index("</table>")]
     header = re.findall(r"<th[^>]*><p>(.*?)</p>", table)
-    assert header == ["key", "printed", "recomputed", "agrees", "where in the paper"]
+    assert header == ["key", "printed", "recomputed", "arithmetic reproduced", "where in the paper"]
     rows = re.findall(r"<tr[^>]*>(.*?)</tr>", table, re.S)[1:]
     assert len(rows) == len(CLAIMS)
     for row, result in zip(rows, check_claims()):
@@ -134,6 +143,38 @@ def test_claims_table_has_every_claim_as_the_ledger_computes_it(built):
         assert cells[3] == ("yes" if result.agrees else "no") == "yes"
         assert cells[4] == html.escape(c.where)
     assert "25.656 nm" in table and "Table I" in table
+    before = index[:index.index('<table class="claims')]
+    intro = before[before.rindex("<h2>"):]
+    assert "arithmetic" in intro and 'href="notebooks/06_assumptions.html"' in intro
+
+
+def test_index_says_how_to_cite_and_the_licences(built):
+    from nanoflux import __version__
+
+    out, _, _, _ = built
+    index = text_of(out / "index.html")
+    cite = index[index.index('id="how-to-cite"'):]
+    # witness: CITATION.cff's own authors, title and version
+    assert "The nanoflux developers" in cite and f"version {__version__}" in cite and "CITATION.cff" in cite
+    assert "CC BY 4.0" in cite and "MIT" in cite and "LICENSE-CC-BY-4.0" in cite
+    assert f"nanoflux {__version__}" in index[index.index("</article>"):]  # the footer of every page
+
+
+def test_index_opens_with_the_verdict(built):
+    from nanoflux.site import verdict
+
+    out, _, _, _ = built
+    index = text_of(out / "index.html")
+    section = index[index.index("What this companion finds"):index.index("<h2>The paper")]
+    items = re.findall(r"<li><p>(.*?)</p>\s*</li>", section, re.S)
+    findings = verdict.findings()
+    # witness: the verdict generated from the results files, one item each, with the link to its notebook
+    assert len(items) == len(findings) == 5
+    for item, finding in zip(items, findings):
+        assert f'href="notebooks/{finding.notebook}.html"' in item
+        lead = re.sub(r"\$[^$]*\$", "", finding.lead).strip(" .")
+        assert lead.split()[-1] in item
+    assert "9 of the 9 numbers" in section and "13.4 nm" in section and "1.414" in section
 
 
 def test_notebook_pages_title_navigation_equations_and_collapsed_inputs(built):

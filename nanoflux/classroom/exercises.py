@@ -24,6 +24,7 @@ from nanoflux.flux import critical_radius
 from nanoflux.formatting import num, percent
 from nanoflux.materials import get_material
 from nanoflux.meanfield import critical_radius_mean_field, dipoles_in_sphere
+from nanoflux.plots.style import GREEN, RED
 
 
 @dataclass(frozen=True)
@@ -63,7 +64,7 @@ class CheckResult:
     def _repr_html_(self) -> str:
         import html
 
-        color, mark = ("#1a7f37", "\u2713") if self.correct else ("#c0392b", "\u2717")
+        color, mark = (GREEN, "\u2713") if self.correct else (RED, "\u2717")
         # $...$ as \(...\): typeset by JupyterLab, Voila's HTMLMath and the reading site's MathJax alike
         message = re.sub(r"\$([^$]+)\$", r"\\(\1\\)", html.escape(self.message))
         return f'<p style="color:{color}"><b>{mark}</b> {message}</p>'
@@ -224,7 +225,7 @@ class ExerciseApp:
         try:
             result = check(key, float(answer.value.replace(",", ".").strip()))
         except (ValueError, TypeError):
-            verdict.value = ('<p style="color:#c0392b">Type a number (for example 12.5 or 1.2e3); got '
+            verdict.value = (f'<p style="color:{RED}">Type a number (for example 12.5 or 1.2e3); got '
                              f"{_escape(answer.value)!s}.</p>")
             return None
         verdict.value = result._repr_html_()

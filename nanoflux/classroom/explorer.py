@@ -24,6 +24,7 @@ from nanoflux.flux import critical_radius
 from nanoflux.formatting import num
 from nanoflux.materials import get_material
 from nanoflux.meanfield import critical_radius_mean_field
+from nanoflux.plots.style import RED
 from nanoflux.running.parameters import (
     EXPLORER_B_TESLA,
     EXPLORER_MATERIALS,
@@ -259,7 +260,7 @@ class ExplorerApp:
         try:
             state = self.explorer.update(**change)
         except (ValueError, TypeError) as exc:
-            self.radii.value = f"<p style='color:#c0392b'>{html.escape(str(exc))}</p>"
+            self.radii.value = f"<p style='color:{RED}'>{html.escape(str(exc))}</p>"
             return
         self._syncing = True
         try:

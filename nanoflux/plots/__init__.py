@@ -6,11 +6,22 @@
 - ``dipoles``, ``assumptions``, ``continuum``: the figures of notebooks 05, 06 and 08;
 - ``explorer``: the classroom explorer's live chart (notebook 07, the classroom app).
 
-Importing this package loads matplotlib; ``import nanoflux`` does not.
+Each submodule loads matplotlib when first used; ``import nanoflux`` and the colours of ``style`` do not.
 """
-from nanoflux.plots import assumptions, continuum, dipoles, explorer, paper_figures, save, style
-from nanoflux.plots.paper_figures import figure1, figure2
-from nanoflux.plots.save import describe_figure, renderer_versions, save_figure, show_png
+import importlib
 
-__all__ = ["assumptions", "continuum", "describe_figure", "dipoles", "explorer", "figure1", "figure2",
-           "paper_figures", "renderer_versions", "save", "save_figure", "show_png", "style"]
+_SUBMODULES = ("assumptions", "continuum", "dipoles", "explorer", "paper_figures", "save", "style")
+_NAMES = {"figure1": "paper_figures", "figure2": "paper_figures", "describe_figure": "save",
+          "renderer_versions": "save", "save_figure": "save", "show_png": "save"}
+
+__all__ = sorted((*_SUBMODULES, *_NAMES))
+
+
+def __getattr__(name: str):
+    """Submodules and the common names load on first use, so that ``nanoflux.plots.style``'s colours
+    come without matplotlib."""
+    if name in _SUBMODULES:
+        return importlib.import_module(f"{__name__}.{name}")
+    if name in _NAMES:
+        return getattr(importlib.import_module(f"{__name__}.{_NAMES[name]}"), name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

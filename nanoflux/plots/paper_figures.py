@@ -12,7 +12,7 @@ from nanoflux.flux import critical_radius, flux_quanta, whole_flux_quanta
 from nanoflux.formatting import num
 from nanoflux.meanfield import critical_radius_mean_field
 from nanoflux.plots.save import describe_figure
-from nanoflux.plots.style import BLUE, GREY, INK, RED, style
+from nanoflux.plots.style import BLUE, GREY, INK, RED, density, style
 
 # -- Figure 1 -----------------------------------------------------------------------------------
 
@@ -125,7 +125,7 @@ def figure2(B_range_tesla=(0.01, 1.0), N_range=(1, 10000), n_per_m3=paper.DENSIT
         ax.tick_params(axis="x", colors=BLUE)
         top = ax.twiny()
         top.loglog(N_plot, rN, color=RED, lw=2,
-                   label=f"mean field, $n$ = {num(n_per_m3)} m$^{{-3}}$: $r_c \\propto N^{{1/3}}$")
+                   label=f"mean field, $n$ = {density(n_per_m3)}: $r_c \\propto N^{{1/3}}$")
         top.set_xlabel("number of dipoles $N$", color=RED)
         top.tick_params(axis="x", colors=RED)
         top.grid(False)
@@ -137,7 +137,7 @@ def figure2(B_range_tesla=(0.01, 1.0), N_range=(1, 10000), n_per_m3=paper.DENSIT
             pts = [(k, p.value) for k, p in paper.TABLE_ONE.items() if N_range[0] <= k <= N_range[1]]
             if pts:
                 top.plot(*zip(*pts), "s", mfc="white", mec=RED, mew=1.5, ms=7, zorder=5,
-                         label=f"printed: Table I ($n$ = {num(paper.DENSITY_PER_M3)} m$^{{-3}}$)")
+                         label=f"printed: Table I ($n$ = {density(paper.DENSITY_PER_M3)})")
         handles = ax.get_legend_handles_labels()
         handles2 = top.get_legend_handles_labels()
         fig.legend(handles[0] + handles2[0], handles[1] + handles2[1], loc="lower center", ncol=2, fontsize=8,

@@ -18,7 +18,7 @@ from matplotlib.figure import Figure
 
 from nanoflux import __version__
 from nanoflux.formatting import tick_label
-from nanoflux.plots.style import style
+from nanoflux.plots.style import MIN_TEXT_PT, SITE_FIGURE_WIDTH_PX, STYLE, style
 
 #: File formats :func:`save_figure` writes.
 FORMATS = ("png", "svg", "pdf")
@@ -35,12 +35,22 @@ def sha256(path) -> str:
     return hashlib.sha256(Path(path).read_bytes()).hexdigest()
 
 
+def all_axes(fig: Figure) -> list:
+    """Every axes of ``fig``, with the axes inside axes (``inset_axes``, e.g. a colour bar in a key panel)."""
+    found, pending = [], list(fig.axes)
+    while pending:
+        ax = pending.pop(0)
+        found.append(ax)
+        pending.extend(ax.child_axes)
+    return found
+
+
 def plain_log_labels(fig: Figure) -> None:
-    """House style for logarithmic axes: decades labelled by :func:`tick_label`, minor ticks unlabelled.
-    Plain text also renders several times faster than mathtext."""
+    """House style for logarithmic axes: decades labelled by :func:`tick_label` (plain numbers from 0.001
+    to 1000, powers of ten beyond), minor ticks unlabelled, except 2 and 5 on an axis under two decades."""
     from matplotlib import ticker
 
-    for ax in fig.axes:
+    for ax in all_axes(fig):
         for axis in (ax.xaxis, ax.yaxis):
             if axis.get_scale() == "log":
                 axis.set_major_formatter(ticker.FuncFormatter(lambda x, _pos: tick_label(x)))
@@ -53,33 +63,59 @@ def plain_log_labels(fig: Figure) -> None:
                     axis.set_minor_formatter(ticker.NullFormatter())
 
 
-def text_outside_canvas(fig: Figure, tolerance_px: float = 0.5) -> list[str]:
-    """The visible texts of ``fig`` (titles, labels, tick labels, legends, annotations) whose rendered
-    bounding box extends beyond the canvas, by more than ``tolerance_px`` pixels; empty when all fit."""
+def _visible_texts(fig: Figure):
+    """The texts of ``fig`` a reader sees (titles, labels, tick labels of ticks in view, legends,
+    annotations, non-empty), after a full draw; with the renderer that drew them."""
     from matplotlib.backends.backend_agg import FigureCanvasAgg
     from matplotlib.text import Text
 
     agg = fig.canvas if isinstance(fig.canvas, FigureCanvasAgg) else FigureCanvasAgg(fig)
     agg.draw()
-    renderer = agg.get_renderer()
-    canvas = fig.bbox
     hidden = set()  # tick labels of ticks outside an axis's view: matplotlib positions but never draws them
-    for ax in fig.axes:
+    for ax in all_axes(fig):
         for axis in (ax.xaxis, ax.yaxis):
             low, high = sorted(axis.get_view_interval())
             for tick in axis.get_major_ticks() + axis.get_minor_ticks():
                 if not low - 1e-9 * abs(high - low) <= tick.get_loc() <= high + 1e-9 * abs(high - low):
                     hidden.update((id(tick.label1), id(tick.label2)))
+    texts = [text for text in fig.findobj(Text)
+             if id(text) not in hidden and text.get_visible() and text.get_text().strip()
+             and (text.axes is None or text.axes.get_visible())]
+    return texts, agg.get_renderer()
+
+
+def text_outside_canvas(fig: Figure, tolerance_px: float = 0.5) -> list[str]:
+    """The visible texts of ``fig`` (titles, labels, tick labels, legends, annotations) whose rendered
+    bounding box extends beyond the canvas, by more than ``tolerance_px`` pixels; empty when all fit."""
+    texts, renderer = _visible_texts(fig)
+    canvas = fig.bbox
     found = []
-    for text in fig.findobj(Text):
-        if (id(text) in hidden or not text.get_visible() or not text.get_text().strip()
-                or (text.axes is not None and not text.axes.get_visible())):
-            continue
+    for text in texts:
         box = text.get_window_extent(renderer)
         if (box.x0 < canvas.x0 - tolerance_px or box.y0 < canvas.y0 - tolerance_px
                 or box.x1 > canvas.x1 + tolerance_px or box.y1 > canvas.y1 + tolerance_px):
             found.append(text.get_text())
     return found
+
+
+def shown_scale(fig: Figure) -> float:
+    """How much the reading site scales ``fig``'s points: its PNG (``savefig.dpi``) is shown at its own
+    size in CSS pixels (96 per inch) up to :data:`~nanoflux.plots.style.SITE_FIGURE_WIDTH_PX` wide, and
+    narrowed to that beyond."""
+    width_in = fig.get_figwidth()
+    png_px = width_in * STYLE["savefig.dpi"]
+    return min(png_px, SITE_FIGURE_WIDTH_PX) / (width_in * 96)
+
+
+def small_text(fig: Figure, min_pt: float = MIN_TEXT_PT) -> list[tuple[str, float]]:
+    """The visible texts of ``fig`` smaller than ``min_pt`` points as the reading site shows the figure
+    (:func:`shown_scale`), each as (text, shown size in pt); empty when every text is large enough. Sizes
+    are the texts' own; a mathtext sub- or superscript is set smaller within its text, as in print."""
+    scale = shown_scale(fig)
+    with style():
+        texts, _ = _visible_texts(fig)
+    return [(text.get_text(), round(text.get_fontsize() * scale, 2)) for text in texts
+            if text.get_fontsize() * scale < min_pt]
 
 
 _DESCRIPTIONS: weakref.WeakKeyDictionary[Figure, str] = weakref.WeakKeyDictionary()

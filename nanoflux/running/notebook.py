@@ -8,6 +8,7 @@ reports the destination, which the runner fills once every notebook has succeede
 """
 from __future__ import annotations
 
+import dataclasses
 import json
 import os
 import platform
@@ -71,15 +72,31 @@ class Run:
     def write_results(self, results) -> str:
         """Write ``<stem>.json`` (nanoflux version, parameters, results); say what was written where.
 
-        Keys are sorted and floats written by Python's shortest repr, so reruns are byte-identical.
+        Keys are sorted and floats written by Python's shortest repr, so reruns are byte-identical. Typed rows
+        (NamedTuples, dataclasses) are written as objects, by field name.
         """
-        doc = {"nanoflux": __version__, "notebook": self.stem, "parameters": self.parameters, "results": results}
+        doc = {"nanoflux": __version__, "notebook": self.stem, "parameters": self.parameters,
+               "results": plain(results)}
         path = self.folder / f"{self.stem}.json"
         path.write_text(json.dumps(doc, indent=2, sort_keys=True, allow_nan=False) + "\n", encoding="utf-8")
         if path.name not in self.written:
             self.written.append(path.name)
         names = ", ".join(self.written[:-1]) + " and " * (len(self.written) > 1) + self.written[-1]
         return f"wrote {names} to {outputs.shown(self.destination)}"
+
+
+def plain(value):
+    """``value`` with every typed row (a NamedTuple or a dataclass instance) turned into a dict of its fields,
+    at any depth, and tuples into lists: what JSON writes."""
+    if hasattr(value, "_asdict"):
+        return {k: plain(v) for k, v in value._asdict().items()}
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return {f.name: plain(getattr(value, f.name)) for f in dataclasses.fields(value)}
+    if isinstance(value, dict):
+        return {k: plain(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [plain(v) for v in value]
+    return value
 
 
 def start(stem: str, output_dir=None, **parameters) -> Run:

@@ -49,7 +49,7 @@ from nanoflux.plots.save import saved_description
 from nanoflux.running.outputs import BUILD_DIR, FIGURES_DIR, NOTEBOOKS_DIR, check_folder
 from nanoflux.running.stored import stored_notebooks
 from nanoflux.site.errors import SiteError
-from nanoflux.site.index import FIGURES, index_markdown
+from nanoflux.site.index import FIGURES, figure_downloads, index_markdown
 from nanoflux.site.mathjax import mathjax_source
 from nanoflux.site.pages import check_outputs, page_of, prepare_notebook
 
@@ -178,9 +178,9 @@ def build_site(out=None, notebooks_dir: Path = NOTEBOOKS_DIR, figures_dir: Path 
         (source / "figures").mkdir()
         for name, nb in prepared:
             nbformat.write(nb, str(source / "notebooks" / name))
-        for path in figure_files:
+        for path in sorted({*figure_files, *figure_downloads(figures_dir)}):  # every figure, to link and download
             shutil.copyfile(path, source / "figures" / path.name)
-        (source / "index.md").write_text(index_markdown(pages, alts), encoding="utf-8")
+        (source / "index.md").write_text(index_markdown(pages, alts, figures_dir), encoding="utf-8")
         html = work / "html"  # MyST-NB writes beside the output folder (jupyter_execute/): keep it in work
         found = _run_sphinx(source, html, work / "doctrees")
         if warnings is not None:  # name the stored notebooks, not their temporary copies

@@ -4,7 +4,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from nanoflux import paper
+from nanoflux import __version__, paper
+from nanoflux.running.outputs import FIGURES_DIR
+from nanoflux.site import downloads, verdict
+from nanoflux.site.citation import how_to_cite_markdown
+from nanoflux.site.errors import SiteError
 from nanoflux.site.mathjax import copy_mathjax
 from nanoflux.site.sanitize import sanitize_doctree
 
@@ -32,27 +36,61 @@ PAPER = (
 
 
 
-def index_markdown(pages, alts: dict) -> str:
-    """The index page as MyST Markdown: the paper, the notebooks in order, the figures (``alts``: each
-    one's alt text, by file name), the claims."""
-    items = "\n".join(f"{i}. [{page.title_markdown}](notebooks/{page.stem}.ipynb)  \n"
-                      f"   {page.description_markdown}" for i, page in enumerate(pages, start=1))
+#: Notebooks for teachers: listed apart from the students' pages, in the index and in the navigation.
+TEACHERS = ("09_teacher_notes",)
+
+
+def index_markdown(pages, alts: dict, figures_dir=FIGURES_DIR) -> str:
+    """The index page as MyST Markdown: what the companion finds (from the results files in ``figures_dir``),
+    the paper, the notebooks in order (the teachers' apart), the figures (``alts``: each one's alt text, by
+    file name), the claims."""
+    readers = [page for page in pages if page.stem not in TEACHERS]
+    teachers = [page for page in pages if page.stem in TEACHERS]
+
+    def listing(group, start=1):
+        return "\n".join(f"{i}. [{page.title_markdown}](notebooks/{page.stem}.ipynb)  \n"
+                         f"   {page.description_markdown}" for i, page in enumerate(group, start=start))
+
     stems = {page.stem for page in pages}
 
     def notebook(stem: str) -> str:
         label = f"notebook {stem[:2]}"
         return f"[{label}](notebooks/{stem}.ipynb)" if stem in stems else label
 
+    try:
+        cite = how_to_cite_markdown()
+        found = verdict.markdown(verdict.findings(figures_dir),
+                                 link=lambda stem: f"notebooks/{stem}.ipynb" if stem in stems else None)
+    except ValueError as exc:
+        raise SiteError(str(exc)) from None
     figures = "\n\n".join(
         f"```{{figure}} figures/{name}\n:alt: {' '.join(alts[name].split())}\n:name: {name.split('.')[0]}\n\n"
         f"{caption.replace('{notebook}', notebook(stem))}\n```"
         for name, stem, caption in FIGURES)
-    toctree = "\n".join(f"notebooks/{page.stem}" for page in pages)
+
+    def toctree(caption, group):
+        entries = "\n".join(f"notebooks/{page.stem}" for page in group)
+        return f"```{{toctree}}\n:hidden:\n:caption: {caption}\n\n{entries}\n```" if group else ""
+
+    teacher_section = f"""
+## For teachers
+
+```{{rst-class}} notebooks teachers
+```
+
+{listing(teachers, start=len(readers) + 1)}
+
+{toctree("For teachers", teachers)}
+""" if teachers else ""
     return f"""# The critical size of a magnetic nanoparticle, recomputed
 
-Every number, table and figure of the paper, recomputed by the notebooks of **nanoflux** and shown here as
-they were last run by `nanoflux reproduce`, with their outputs. The figures and the table below come from
+Every number, table and figure of the paper, recomputed by the notebooks of **nanoflux** {__version__} and shown
+here as they were last run by `nanoflux reproduce`, with their outputs. The figures and the tables come from
 the code, not from the paper.
+
+## What this companion finds
+
+{found}
 
 ## The paper
 
@@ -61,40 +99,49 @@ the code, not from the paper.
 ## The notebooks
 
 In reading order; each opens with the question it answers and has one `parameters` cell (shown open on
-its page) to rerun it with other values in JupyterLab or with `nanoflux reproduce --set`.
+its page) to rerun it with other values in JupyterLab or with `nanoflux reproduce --set`. Each page offers
+its notebook (`.ipynb`) to download.
 
 ```{{rst-class}} notebooks
 ```
 
-{items}
+{listing(readers)}
 
-```{{toctree}}
-:hidden:
-:caption: Notebooks
-
-{toctree}
-```
-
+{toctree("Notebooks", readers)}
+{teacher_section}
 ## In the classroom
 
 Students work with {notebook("07_classroom_explorer")} in JupyterLab, or with the same explorer and exercises
 as an app with no code (`make classroom`, served by Voila on the teacher's machine); neither shows an
 answer. **For teachers:** {notebook("09_teacher_notes")} holds the learning goals, the timing, the answer
-key and the mistakes the checker recognises.
+key and the mistakes the checker recognises; it is listed apart from the students' pages.
 
 ## The figures
 
+Each figure opens full size when clicked, and links its PDF and SVG (vector graphics, for print).
+
 {figures}
 
-## The paper's printed numbers, recomputed
+## The paper's arithmetic, recomputed
 
-A claim agrees when the recomputed value rounds to the printed one at the printed precision
-({notebook("06_assumptions")} discusses what each one owes to the paper's assumptions).
+A claim's arithmetic is reproduced when the recomputed value rounds to the printed one at the printed
+precision. That checks the arithmetic on the paper's own inputs, not the inputs:
+{notebook("06_assumptions")} shows which assumptions change the values (the density, the flux quantum, the
+internal field).
 
 ```{{nanoflux-claims}}
 ```
-"""
 
+## How to cite
+
+{cite}
+
+## Licence
+
+The code is under the MIT licence (`LICENSE`); the prose, the notebooks' text and the figures are under
+Creative Commons Attribution 4.0 International, CC BY 4.0 (`LICENSE-CC-BY-4.0`): reuse them with credit to
+nanoflux, as under "How to cite". What changed in each version: `CHANGELOG.md`.
+"""
 
 
 def _claims_table_nodes():
@@ -105,7 +152,7 @@ def _claims_table_nodes():
     from nanoflux.claims import check_claims
     from nanoflux.report import claim_row
 
-    header = ("key", "printed", "recomputed", "agrees", "where in the paper")
+    header = ("key", "printed", "recomputed", "arithmetic reproduced", "where in the paper")
     table = nodes.table(classes=["claims", "colwidths-auto"])
     group = nodes.tgroup(cols=len(header))
     table += group
@@ -135,8 +182,15 @@ def _claims_table_nodes():
     return [table]
 
 
+def figure_downloads(figures_dir) -> list[Path]:
+    """Every figure in ``figures_dir`` as PNG, PDF and SVG: copied into the site, where each shown figure
+    links its full-size PNG and its vector files (:mod:`nanoflux.site.downloads`)."""
+    return sorted(p for p in Path(figures_dir).glob("*") if p.suffix in (".png", ".pdf", ".svg"))
+
+
 def setup_sphinx(app) -> None:
-    """Hooks of the reading site: the ``nanoflux-claims`` directive, MathJax's files, sanitizing."""
+    """Hooks of the reading site: the ``nanoflux-claims`` directive, MathJax's files, sanitizing, and the
+    figures' and notebooks' downloads."""
     from docutils.parsers.rst import Directive
 
     class ClaimsTable(Directive):
@@ -152,3 +206,10 @@ def setup_sphinx(app) -> None:
     app.add_directive("nanoflux-claims", ClaimsTable)
     app.connect("builder-inited", add_mathjax)
     app.connect("doctree-resolved", sanitize_doctree)
+    app.connect("doctree-resolved", downloads.link_figures)  # after sanitizing: its links stay on the site
+    app.connect("build-finished", downloads.copy_files)
+    from nanoflux.site import pdf  # the LaTeX builder's hooks (make pdf); imported here, not at the top, so
+    # that `python -m nanoflux.site.pdf` runs a module not imported before
+
+    app.connect("doctree-resolved", pdf.latex_doctree)
+    app.connect("build-finished", pdf.copy_vector_figures)

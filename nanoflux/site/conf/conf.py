@@ -6,6 +6,7 @@ reaches Sphinx through that folder, never through this file. The notebooks are s
 MyST-NB does not execute them.
 """
 from nanoflux import __version__
+from nanoflux.running.stored import WIDGET_MIME
 from nanoflux.site.index import setup_sphinx
 
 project = "nanoflux"
@@ -31,8 +32,7 @@ nb_merge_streams = True
 nb_ipywidgets_js = {}  # a static page has no kernel for widgets; and no CDN scripts
 nb_mime_priority_overrides = [
     ("html", "application/javascript", None),
-    ("html", "application/vnd.jupyter.widget-view+json", None),
-    ("html", "application/vnd.jupyter.widget-state+json", None),
+    *(("html", mime, None) for mime in WIDGET_MIME),
     ("html", "image/png", 35),  # a PNG before an SVG rendering of the same figure
 ]
 nb_code_prompt_show = "Show code"
@@ -79,11 +79,44 @@ html_theme_options = {
     "search_bar_text": "Search the notebooks...",
     "footer_content_items": ["extra-footer.html"],
     "extra_footer": f"Built by nanoflux {__version__} from the stored notebooks, as last run by "
-                    "<code>nanoflux reproduce</code>.",
+                    "<code>nanoflux reproduce</code>. Text and figures: CC BY 4.0; code: MIT.",
     "navigation_with_keys": False,
     "navbar_persistent": [],  # one search field, in the sidebar
 }
 html_context = {"default_mode": "light"}
+
+# -- LaTeX: the supplementary PDF (make pdf, nanoflux.site.pdf) -----------------------------------------
+# One A4 document, typeset by LuaLaTeX with the DejaVu fonts (Debian's fonts-dejavu), which hold every
+# character the notebooks print (Greek, arrows, superscripts); mathematics in Latin Modern. No date, no ID,
+# no producer string in the PDF: rebuilding gives the same bytes.
+_DEJAVU = "Path=/usr/share/fonts/truetype/dejavu/, Extension=.ttf"
+latex_engine = "lualatex"
+today = f"Supplementary information · nanoflux {__version__}"  # under the PDF's title, where a date would be
+latex_documents = [("index", "nanoflux.tex", "The critical size of a magnetic nanoparticle, recomputed",
+                    "The nanoflux developers", "manual")]
+latex_show_urls = "no"
+latex_show_pagerefs = False
+latex_domain_indices = False
+latex_elements = {
+    "papersize": "a4paper",
+    "pointsize": "10pt",
+    "fontpkg": (  # the few signs DejaVu Serif lacks (the exercises' ✗) come from DejaVu Sans
+        "\\directlua{luaotfload.add_fallback('nanoflux',"
+        " {'[/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf]:mode=harf;'})}\n"
+        f"\\setmainfont{{DejaVuSerif}}[{_DEJAVU}, BoldFont=*-Bold, ItalicFont=*-Italic, BoldItalicFont=*-BoldItalic,"
+        " Scale=0.9, RawFeature={fallback=nanoflux}]\n"
+        f"\\setsansfont{{DejaVuSans}}[{_DEJAVU}, BoldFont=*-Bold, ItalicFont=*-Oblique, BoldItalicFont=*-BoldOblique,"
+        " Scale=0.9]\n"
+        f"\\setmonofont{{DejaVuSansMono}}[{_DEJAVU}, BoldFont=*-Bold, ItalicFont=*-Oblique,"
+        " BoldItalicFont=*-BoldOblique, Scale=0.8]\n"),
+    "extraclassoptions": "openany,oneside",  # no blank pages before chapters
+    # the notebooks number themselves ("01 · ..."): no chapter or section numbers on top of theirs
+    "preamble": "\\pdfvariable suppressoptionalinfo 1023\n\\pdfvariable trailerid {}\n"
+                "\\setcounter{secnumdepth}{-1}\n",
+    "sphinxsetup": "verbatimwrapslines=true, verbatimforcewraps=true",
+    "figure_align": "H",
+    "printindex": "",
+}
 
 
 def setup(app):
