@@ -151,7 +151,7 @@ def test_claims_table_has_every_claim_as_the_ledger_computes_it(built):
 def test_index_says_how_to_cite_and_the_licences(built):
     from nanoflux import __version__
 
-    out, _, _, _ = built
+    out, _ = built
     index = text_of(out / "index.html")
     cite = index[index.index('id="how-to-cite"'):]
     # witness: CITATION.cff's own authors, title and version
@@ -163,7 +163,7 @@ def test_index_says_how_to_cite_and_the_licences(built):
 def test_index_opens_with_the_verdict(built):
     from nanoflux.site import verdict
 
-    out, _, _, _ = built
+    out, _ = built
     index = text_of(out / "index.html")
     section = index[index.index("What this companion finds"):index.index("<h2>The paper")]
     items = re.findall(r"<li><p>(.*?)</p>\s*</li>", section, re.S)
