@@ -116,6 +116,7 @@ FILE_TIERS = (
     ("tests/test_reproduce_safety.py", "slow"),  # nanoflux reproduce under signals, in mount namespaces
     ("tests/test_dipole_interrupt.py", "slow"),  # long dipole_field calls interrupted, in a kernel too
     ("tests/test_site.py", "slow"),  # Sphinx builds
+    ("tests/test_pdf.py", "slow"),  # the PDF typeset twice by LaTeX
 )
 DEFAULT_TIER = "unit"
 #: The fixture that gives a notebook's outputs, and the parameter naming the notebook.
