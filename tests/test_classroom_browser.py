@@ -110,6 +110,7 @@ def test_loads_offline_fits_the_projector_and_typesets(app, page):
 
 
 def test_b_slider_by_keyboard_moves_readout_radius_and_chart(page):
+    # witness: the module's r_c at the field the readout shows, within the readout's rounding
     from selenium.webdriver.common.by import By
     from selenium.webdriver.common.keys import Keys
 
@@ -137,6 +138,7 @@ def test_b_slider_by_keyboard_moves_readout_radius_and_chart(page):
 
 
 def test_picking_iron_sets_its_field_and_density(page):
+    # witness: Fe's preset from the materials table and the module's radii at it (explorer_page.assert_shows_iron)
     from selenium.webdriver.common.by import By
     from selenium.webdriver.support.ui import Select
 
@@ -153,6 +155,7 @@ def test_picking_iron_sets_its_field_and_density(page):
     (None, "\u2713"),  # the right value, by independent arithmetic
 ])
 def test_an_exercise_answered_in_the_app_gets_a_verdict(page, typed, verdict):
+    # witness: ex1's value by hand from the SI's h and e; the verdict's text on the page
     from selenium.webdriver.common.by import By
 
     if typed is None:  # ex1: r_c at 0.5 T with Phi0 = h/2e, from the exact SI h and e
@@ -174,6 +177,7 @@ def test_an_exercise_answered_in_the_app_gets_a_verdict(page, typed, verdict):
 
 
 def test_page_loads_write_nothing_into_the_repository(app, page):
+    # witness: every file of the clone hashed before the app started and after a reload
     page.refresh()  # a second load: a second kernel, another render
     wait_for(page, lambda s: s["chart_loaded"] and s["B"])
     after = _repository_files()

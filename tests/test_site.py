@@ -222,6 +222,7 @@ def test_stored_outputs_are_the_content(built):
 
 
 def test_search_index_and_page(built):
+    # witness: Sphinx's own search index (searchindex.js): its document names against the stored notebooks
     out, _ = built
     assert (out / "search.html").is_file()
     index = text_of(out / "searchindex.js")
@@ -232,6 +233,7 @@ def test_search_index_and_page(built):
 
 
 def test_mathjax_is_served_by_the_site(built):
+    # witness: the files in the site's _static/mathjax: the full build, the safe extension, its licence, its fonts
     out, _ = built
     mathjax = out / "_static" / "mathjax"
     page = text_of(out / "notebooks" / "01_flux_quantization.html")
@@ -260,6 +262,7 @@ def test_nothing_refers_to_a_cdn_or_loads_from_elsewhere(built):
 
 
 def test_files_are_readable_by_a_web_server_of_another_user(built):
+    # witness: each file's and folder's mode bits, read from the disk
     out, _ = built
     for path in [out, *out.rglob("*")]:
         mode = stat.S_IMODE(path.stat().st_mode)
@@ -268,6 +271,7 @@ def test_files_are_readable_by_a_web_server_of_another_user(built):
 
 
 def test_the_explorer_page_shows_its_static_results(built):
+    # witness: the page's HTML: a content-addressed PNG, and no widget loader script
     out, _ = built
     text = text_of(out / "notebooks" / "07_classroom_explorer.html")
     assert re.search(r'src="../_images/[0-9a-f]{64}\.png"', text)
@@ -277,6 +281,8 @@ def test_the_explorer_page_shows_its_static_results(built):
 # -- rebuilds, refusals and what notebooks carry ------------------------------------------------------
 
 def test_build_is_deterministic_and_replaces_its_own_site(tmp_path, monkeypatch):
+    # witness: a second site built apart (another folder, another SOURCE_DATE_EPOCH), compared file by file and byte
+    # for byte
     folder = small_notebooks(tmp_path)
     a, b = tmp_path / "a", tmp_path / "b"
     site.build_site(a, notebooks_dir=folder)
@@ -295,6 +301,7 @@ def test_build_is_deterministic_and_replaces_its_own_site(tmp_path, monkeypatch)
 
 
 def test_refusals(tmp_path):
+    # witness: each refusal's message, spelled here, and the folder and files left as they were
     folder = small_notebooks(tmp_path)
     other = tmp_path / "other"
     other.mkdir()
@@ -338,6 +345,7 @@ def test_a_notebook_that_lost_one_output_is_refused(tmp_path, stem):
 
 
 def test_a_lost_figure_output_stops_the_build(tmp_path):
+    # witness: a copy of notebook 03 with its figure cell's output removed here
     folder = small_notebooks(tmp_path, ("03_figure1.ipynb",))
     path = folder / "03_figure1.ipynb"
     nb = nbformat.read(str(path), as_version=4)
@@ -368,10 +376,12 @@ def test_a_lost_figure_output_stops_the_build(tmp_path):
     ("this is not python(", False),
 ])
 def test_which_cells_must_show_output(source, shows):
+    # witness: the answer written out per cell source
     assert pages.shows_output(source) is shows
 
 
 def test_an_unrun_cell_is_refused():
+    # witness: a notebook made here whose second code cell has no execution count
     nb = new_notebook(cells=[new_markdown_cell("# 01 · t\n\nA purpose."),
                              new_code_cell("x = 1", execution_count=1),
                              new_code_cell("y = 2", execution_count=None)])
@@ -379,6 +389,7 @@ def test_an_unrun_cell_is_refused():
 
 
 def test_purpose_is_the_first_whole_sentence():
+    # witness: the title and first sentence written out for notebooks made here
     nb = new_notebook(cells=[new_markdown_cell(
         "# 09 · A *title*\n\nThe radius of Eq. 4 is\nshown (see `Table I`). More text follows.\n\nNext paragraph.")])
     page = pages.page_of(nb, "09_x")
@@ -432,6 +443,7 @@ def hostile_notebook():
 
 
 def test_sanitize_html_keeps_tables_and_safe_styles():
+    # witness: the sanitized HTML written out per input, what must stay and what must go
     clean = sanitize.sanitize_html('<style>table.t td{color:#1a7f37}</style><table class="t"><caption>Φ<sub>0</sub>'
                                '</caption><tr><td class="agree" style="color: red">1</td></tr></table>')
     assert clean == ('<style>table.t td{color:#1a7f37}</style><table class="t"><caption>Φ<sub>0</sub></caption>'
@@ -479,6 +491,7 @@ def test_a_hostile_notebook_reaches_no_page(hostile_site):
 
 def test_cli_site_refuses_a_folder_it_did_not_build(tmp_path, capsys):
     # (the command's build itself: test_the_command_builds_the_site_quietly)
+    # witness: exit status 2 and one stderr line for a folder holding a file no build wrote
     (tmp_path / "plain").mkdir()
     (tmp_path / "plain" / "a.txt").write_text("x")
     assert main(["site", "--out", str(tmp_path / "plain")]) == 2
