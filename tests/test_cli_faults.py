@@ -23,6 +23,7 @@ def test_a_closed_pipe_is_quiet():
 
 
 def test_head_reads_the_first_line_without_a_traceback():
+    # witness: the ledger's header line as head prints it, and the shell's empty stderr
     proc = subprocess.run(f"{sys.executable} -m nanoflux claims | head -1", shell=True, capture_output=True,
                           text=True, timeout=GUARD_S)
     assert proc.stdout.split() == ["claim", "paper", "recomputed", "where", "in", "the", "paper"]
@@ -30,6 +31,7 @@ def test_head_reads_the_first_line_without_a_traceback():
 
 
 def test_site_into_a_file_is_one_line(tmp_path):
+    # witness: a real interpreter: exit status 2 and one stderr line naming the file
     (tmp_path / "a-file").write_text("x")
     # as a user types it: one interpreter, so that nothing but the one line reaches the terminal
     proc = subprocess.run([sys.executable, "-m", "nanoflux", "site", "--out", str(tmp_path / "a-file")],
@@ -39,6 +41,7 @@ def test_site_into_a_file_is_one_line(tmp_path):
 
 
 def test_site_under_a_file_is_one_line(tmp_path, capsys):
+    # witness: exit status 2 and one stderr line naming the file in the way
     (tmp_path / "a-file").write_text("x")
     # the same refusal path as above, in this process (an exception would fail the test)
     assert main(["site", "--out", str(tmp_path / "a-file" / "sub")]) == 2

@@ -29,6 +29,7 @@ def test_lattices_match_their_presets(name, structure, neighbours):
 
 
 def test_elliptic_integrals_against_scipy():
+    # witness: scipy.special's ellipk and ellipe, to 1e-14, up to m = 1 - 1e-14
     special = pytest.importorskip("scipy.special")
     m = np.concatenate([np.linspace(0, 0.999, 500), 1 - np.logspace(-3, -14, 30)])
     K, E = continuum.ellipke(m)
@@ -78,6 +79,7 @@ def test_lorentz_sum_vanishes_for_cubic_lattices(name):
 
 
 def test_hcp_lorentz_sum_does_not_vanish():
+    # witness: the dipole engine's field at the centre atom from all the others
     lat = lattice.lattice("Co")
     atoms = lattice.sphere(lat, 2e-9)
     others = atoms[np.linalg.norm(atoms, axis=1) > 0]
@@ -125,6 +127,7 @@ def test_a_uniform_limit_is_approached():
 
 
 def test_agreement_length_is_from_which_on():
+    # witness: rows made here whose answer is read off by eye: from x = 4 within 1 %, never within 0.01 %
     rows = [{"x": 1, "q": 1.5}, {"x": 2, "q": 1.001}, {"x": 3, "q": 1.02}, {"x": 4, "q": 1.004}, {"x": 5, "q": 0.999}]
     assert atoms_to_continuum.agreement_length(rows, "q", 0.01, "x") == 4
     assert atoms_to_continuum.agreement_length(rows, "q", 0.0001, "x") is None

@@ -121,6 +121,7 @@ def test_figure1_draws_one_line_per_whole_flux_quantum():
 
 
 def test_figure_inputs_are_validated():
+    # witness: the refusals' messages naming radii_over_critical and B
     with pytest.raises(ValueError, match="radii_over_critical must be positive"):
         plots.figure1(1.0, [1.0, -1.0])
     with pytest.raises(ValueError, match="B must be positive"):
@@ -149,6 +150,7 @@ def test_a_figure_with_text_outside_its_canvas_is_refused(tmp_path):
                                          (1e4, "$10^{4}$"), (1e6, "$10^{6}$"), (1e-4, "$10^{-4}$"),
                                          (2e-7, r"$2\times10^{-7}$"), (5e4, r"$5\times10^{4}$")])
 def test_one_tick_notation(value, text):
+    # witness: the label written out per value
     assert formatting.tick_label(value) == text
 
 
@@ -171,6 +173,8 @@ def test_a_figure_says_what_it_shows_or_is_not_saved(tmp_path):
 
 
 def test_descriptions_follow_the_data():
+    # witness: r_c and the flux-line counts by hand: 2.5 r_c = 64.1 nm with floor(6.25) = 6 lines; h/2e at 0.5 T gives
+    # 36.28 nm
     one = save.figure_description(plots.figure1(1.0, [2.5, 1.0, 0.6]))
     assert "(a) radius 2.5 r_c = 64.1 nm" in one and "6 flux lines" in one and "0 flux lines" in one
     other = save.figure_description(plots.figure1(0.5, [1.5]))
@@ -223,6 +227,7 @@ def test_every_text_is_at_least_6_pt_where_the_site_shows_it():
 
 
 def test_log_axes_read_powers_of_ten():
+    # witness: the tick labels matplotlib draws on the top axis
     fig = plots.figure2()
     save.plain_log_labels(fig)
     from matplotlib.backends.backend_agg import FigureCanvasAgg

@@ -307,6 +307,7 @@ def test_b_slider_by_keyboard_moves_readout_radius_and_chart(explorer):
 
 
 def test_picking_iron_sets_its_field_and_density(explorer):
+    # witness: Fe's preset from the materials table and the module's radii at it (explorer_page.assert_shows_iron)
     from selenium.webdriver.common.by import By
     from selenium.webdriver.support.ui import Select
 

@@ -158,12 +158,14 @@ def test_05_matches_the_module(other_run):
 
 
 def test_executed_copies_keep_the_injected_parameters(other_run):
+    # witness: the executed copy's own injected cell, holding the value given on the command line
     nb = nbformat.read(str(other_run / "notebooks" / "01_flux_quantization.ipynb"), as_version=4)
     injected = [c for c in nb.cells if "injected-parameters" in c.metadata.get("tags", [])]
     assert len(injected) == 1 and "B_tesla = [0.37, 2.2]" in injected[0].source
 
 
 def test_a_bad_parameter_stops_the_notebook_with_the_clear_message(tmp_path):
+    # witness: papermill's record of the cell's exception (InputError, the message) and no output folder made
     out = tmp_path / "out"
     with pytest.raises(papermill.PapermillExecutionError) as info:
         papermill.execute_notebook(str(outputs.NOTEBOOKS_DIR / "01_flux_quantization.ipynb"),
@@ -177,6 +179,8 @@ def test_a_bad_parameter_stops_the_notebook_with_the_clear_message(tmp_path):
 
 @pytest.mark.unit  # reads the stored notebooks, runs none
 def test_stored_notebooks_are_clean():
+    # witness: each stored notebook's own cells and metadata: one parameters cell, no papermill traces, outputs
+    # present
     for path in stored.stored_notebooks():
         nb = nbformat.read(str(path), as_version=4)
         code = [c for c in nb.cells if c.cell_type == "code"]
@@ -191,6 +195,7 @@ def test_stored_notebooks_are_clean():
 @pytest.mark.unit  # reads the stored notebooks, runs none
 def test_inline_maths_has_no_doubled_backslash():
     """`\\\\int` inside $...$ is a line break then "int", not the integral: a slip of escaping."""
+    # witness: each inline formula of the stored notebooks' markdown, searched for a doubled backslash before a letter
     import re
 
     for path in stored.stored_notebooks():

@@ -179,6 +179,8 @@ def _in_namespace(script, tmp_path, timeout=3 * GUARD_S):
 
 @needs_unshare
 def test_a_read_only_figures_folder_is_refused_at_once(tmp_path):
+    # witness: a real read-only bind mount of figures/: exit status 2, one line naming it, no kernel started, git
+    # status unchanged
     before = _git_status()
     proc = _in_namespace("mount --bind figures figures; mount -o remount,bind,ro figures; "
                          "$NANOFLUX reproduce --only 01", tmp_path)
@@ -191,6 +193,7 @@ def test_a_read_only_figures_folder_is_refused_at_once(tmp_path):
 
 @needs_unshare
 def test_a_full_device_is_one_line_and_leaves_the_folder_as_it_was(tmp_path):
+    # witness: a real 48 kB tmpfs: exit status 2, one line, and the folder's listing taken inside the namespace
     out = tmp_path / "small"
     out.mkdir()
     (out / "keep.txt").write_text("an earlier file")
@@ -205,6 +208,7 @@ def test_a_full_device_is_one_line_and_leaves_the_folder_as_it_was(tmp_path):
 
 @needs_unshare
 def test_publishing_across_file_systems_when_build_is_elsewhere(tmp_path):
+    # witness: a real tmpfs on build/: findmnt's file system type, the listing there, and git status unchanged
     before = _git_status()
     proc = _in_namespace(f"mkdir -p build; mount -t tmpfs tmpfs build; "
                          f"$NANOFLUX reproduce --only 01 02; ls build/notebooks > {tmp_path}/listing; "

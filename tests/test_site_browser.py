@@ -167,6 +167,8 @@ def test_search_finds_table_one(browser, server, site, where):
 
 
 def test_maths_and_images_from_disk(browser, site):
+    # witness: Chromium's view of a page opened from disk: MathJax's containers and errors, raw TeX left, decoded
+    # images
     page = visit(browser, (site / "notebooks" / "05_discrete_dipoles.html").as_uri())
     check_page(page)
     maths = browser.execute_script(_RAW_TEX)
@@ -177,6 +179,7 @@ def test_maths_and_images_from_disk(browser, site):
 @pytest.mark.parametrize("page", ["index.html", "notebooks/06_assumptions.html",
                                   "notebooks/08_atoms_to_continuum.html"])
 def test_phone_width_has_no_sideways_page(browser, server, page):
+    # witness: the page's scroll width in Chromium at a 390 px wide phone viewport
     browser.execute_cdp_cmd("Emulation.setDeviceMetricsOverride",
                             {"width": 390, "height": 844, "deviceScaleFactor": 1, "mobile": True})
     try:
@@ -188,6 +191,7 @@ def test_phone_width_has_no_sideways_page(browser, server, page):
 
 
 def test_a_hostile_notebook_runs_and_loads_nothing(browser, hostile_site):
+    # witness: Chromium's alert state, its requests, and the links and styles left in the page's DOM
     from selenium.common.exceptions import NoAlertPresentException
     from test_site import HOSTILE  # tests/ is on sys.path (pytest's rootdir-less import)
 
@@ -249,6 +253,7 @@ def test_no_text_is_clipped_on_any_page(browser, server):
 
 
 def test_teachers_notes_are_grouped_apart(browser, server):
+    # witness: the sidebar's captions and links, and the index's lists, as Chromium shows them
     from selenium.webdriver.common.by import By
 
     visit(browser, f"{server}/index.html")
