@@ -106,8 +106,9 @@ def pytest_unconfigure(config):
 
 # -- tiers and distribution -----------------------------------------------------------------------------
 
-#: The tiers, heaviest first (the order groups are handed to the workers in).
-TIERS = ("browser", "notebooks", "slow", "unit")
+#: The tiers, in the order their groups are handed to the workers: the longest groups first (a JupyterLab
+#: session, two LaTeX builds, reproduce under signals), so that no long group starts last.
+TIERS = ("browser", "slow", "notebooks", "unit")
 #: A test file's tier by its path (first match), for the tests that carry no tier marker of their own.
 FILE_TIERS = (
     ("notebooks/*.ipynb", "notebooks"),  # nbval: every stored notebook executed and compared
