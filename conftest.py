@@ -25,7 +25,7 @@ notebook's outputs is in the ``notebooks`` tier.
 Distribution (``--dist loadgroup``, scheduled here: pytest_xdist_make_scheduler): every test file is one
 group, sent whole to one worker (as with ``--dist loadfile``); files that share a session fixture name a
 common ``xdist_group`` themselves; a test of a notebook's outputs joins that notebook's group. Groups go
-out heaviest tier first.
+out in the order of TIERS (the longest groups first), then in collection order.
 """
 import fnmatch
 import json
@@ -167,7 +167,7 @@ def pytest_collection_modifyitems(config, items):
             item.add_marker(tier)
         group = groups[item.nodeid] = group_of(item)
         rank[group] = min(rank.get(group, len(TIERS)), TIERS.index(tier))
-    # heaviest tier first, then in collection order; in a group, a notebook's cells before its outputs' tests
+    # in the order of TIERS, then of collection; in a group, a notebook's cells before its outputs' tests
     first = {}
     for item in items:
         first.setdefault(groups[item.nodeid], len(first))
