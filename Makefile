@@ -39,10 +39,13 @@ define install
 	@touch $@
 endef
 
-$(VENV)/.reproduce-installed: requirements/reproduce.lock pyproject.toml | $(UV)
+# jupyter-config/ is installed into the environment with the package: a change there reinstalls it
+CONFIG := $(shell find jupyter-config -type f)
+
+$(VENV)/.reproduce-installed: requirements/reproduce.lock pyproject.toml $(CONFIG) | $(UV)
 	$(call install,reproduce.lock,)
 
-$(VENV)/.test-installed: requirements/test.lock pyproject.toml | $(UV)
+$(VENV)/.test-installed: requirements/test.lock pyproject.toml $(CONFIG) | $(UV)
 	$(call install,test.lock,[test])
 	@touch $(VENV)/.reproduce-installed
 
@@ -90,15 +93,17 @@ lock: | $(UV)
 	$(UV) pip compile pyproject.toml requirements/build.in -c requirements/test.lock $(LOCKOPTS) -o requirements/reproduce.lock
 	$(UV) pip compile requirements/cffconvert.in $(LOCKOPTS) -o requirements/cffconvert.lock
 
-# Headless Chromium and its driver for the browser tests, from Debian's packages; installed
-# only when missing, and only as root (CI). Otherwise the browser tests skip, or fail under CI=true.
+# Headless Chromium and its driver for the browser tests, and strace for the fault-injection tests (it slows
+# every rename of a run so that a signal lands inside publishing), from Debian's packages; installed only
+# when missing, and only as root (CI). Otherwise those tests skip, or fail under CI=true.
 browser:
-	@if [ ! -x /usr/bin/chromium ] || [ ! -x /usr/bin/chromedriver ]; then \
+	@if [ ! -x /usr/bin/chromium ] || [ ! -x /usr/bin/chromedriver ] || [ ! -x /usr/bin/strace ]; then \
 	  if [ "$$(id -u)" = 0 ]; then \
-	    echo "installing chromium and chromium-driver (Debian) for the browser tests"; \
-	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver >/dev/null; \
+	    echo "installing chromium, chromium-driver and strace (Debian) for the browser and fault-injection tests"; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver \
+	      strace >/dev/null; \
 	  else \
-	    echo "chromium or chromedriver missing and not root: the browser tests will skip"; \
+	    echo "chromium, chromedriver or strace missing and not root: the browser or fault-injection tests will skip"; \
 	  fi; \
 	fi
 

@@ -75,6 +75,13 @@ if _OWNER:
     HOME.mkdir()
     for _name, _path in HOME_REDIRECTS.items():
         os.environ[_name] = str(_path)
+    # Every kernel of the session records the cells it runs (nanoflux.running.cells), as the environment's own
+    # configuration makes it do (jupyter-config/etc/ipython, installed by make; tests/test_safety_canonical.py
+    # checks that one): here too, so that the suite does not depend on when the environment was installed.
+    _PROFILE = SESSION / "ipython" / "profile_default"
+    _PROFILE.mkdir(parents=True)
+    (_PROFILE / "ipython_kernel_config.json").write_text(
+        '{"InteractiveShellApp": {"extra_extensions": ["nanoflux.running.cells"]}}', encoding="utf-8")
     Path(os.environ["MPLCONFIGDIR"]).mkdir(parents=True, exist_ok=True)
 #: This process's stage: kernels started by its tests write here (nbval's: a folder per notebook).
 STAGE = SESSION / "stage" / os.environ.get("PYTEST_XDIST_WORKER", "main")

@@ -194,8 +194,8 @@ def test_counts_beyond_int64_are_refused_by_name_never_wrapped(B, radius):
 
 
 def test_counts_up_to_int64_are_exact_and_positive():
-    # witness: the stated limit B r^2 <= 6.07e3 T m^2 holds; floor(1 pi 50^2 / Phi0) by hand
-    assert nf.whole_flux_quanta(1, 50) == math.floor(math.pi * 2500 / PHI0 * (1 + 1e-9))
+    # witness: the stated limit B r^2 <= 6.07e3 T m^2 holds; floor(1 pi 50^2 / Phi0) exactly, in 80 digits
+    assert nf.whole_flux_quanta(1, 50) == 3798168619696565503  # 3798168619696565503.1256
     assert 0 < nf.whole_flux_quanta(6.07e3, 1.0) <= 2**63 - 1
     with pytest.raises(ValueError, match=r"so B r\^2 at most 6.07e\+03 T m\^2\); got"):
         nf.whole_flux_quanta(6.08e3, 1.0)

@@ -10,7 +10,7 @@ import nbformat
 import pytest
 
 from nanoflux.cli import main
-from nanoflux.running import notebook, outputs, parameters, runner, stored
+from nanoflux.running import cells, notebook, outputs, parameters, runner, stored
 
 from helpers import tree_digest
 
@@ -62,8 +62,15 @@ def test_a_staged_run_writes_to_the_stage_and_names_the_destination(tmp_path, mo
     monkeypatch.setenv(outputs.STAGE_ENV, str(tmp_path))
     before = tree_digest(outputs.FIGURES_DIR)
     run = notebook.start("02_mean_field_table1", N_values=[1, 10, 100, 1000, 10000], n_per_m3=1e23)
-    assert run.write_results(["x"]) == "wrote 02_mean_field_table1.json to figures/"
+    # witness: pytest is no kernel and keeps no record of the code it ran: not the canonical run
+    expected = outputs.destination("02_mean_field_table1", run.parameters, code=None)
+    assert expected.parent == outputs.RUNS_DIR / "02_mean_field_table1"
+    assert run.write_results(["x"]) == f"wrote 02_mean_field_table1.json to {outputs.shown(expected)}"
     assert json.loads((tmp_path / "02_mean_field_table1.json").read_text())["results"] == ["x"]
+    assert tree_digest(outputs.FIGURES_DIR) == before and not expected.exists()
+    # the stored notebook's code, as a kernel would have recorded it: the canonical run, still staged
+    monkeypatch.setattr(cells, "_RECORD", outputs.stored_code("02_mean_field_table1")[:2])
+    assert run.write_results(["y"]) == "wrote 02_mean_field_table1.json to figures/"
     assert tree_digest(outputs.FIGURES_DIR) == before
 
 
@@ -154,6 +161,15 @@ def _refusals(tmp_path):
         "inside notebooks via ..": (str(outputs.BUILD_DIR / ".." / "notebooks" / "x"), "must not be the repository"),
         "package": (str(outputs.ROOT / "nanoflux"), "must not be the repository"),
         "git": (str(outputs.ROOT / ".git" / "x"), "must not be the repository"),
+        "tests/x (the issue's)": ("tests/x", "must not be the repository"),
+        "requirements (the issue's)": ("requirements/", "must not be the repository"),
+        "jupyter-config (the issue's)": ("jupyter-config", "must not be the repository"),
+        ".venv (the issue's)": (".venv/", "must not be the repository"),
+        "benchmarks": ("benchmarks/new", "must not be the repository"),
+        "build/notebooks": ("build/notebooks", "must not be the repository"),
+        "build (its notebooks/ are build/notebooks)": ("build", "must not be the repository"),
+        "a hidden folder at the top": (".pytest_cache/x", "must not be the repository"),
+        "a link to tests/": (str(_link(tmp_path, "to-tests", outputs.ROOT / "tests")), "must not be the repository"),
         "a file": (str(a_file), "is a file, not a folder"),
         "under a file": (str(a_file / "sub"), "which is a file, not a folder"),
         "foreign notebooks": (str(foreign), "holds notebooks that no nanoflux run wrote"),
@@ -162,7 +178,16 @@ def _refusals(tmp_path):
 
 
 REFUSALS = ["empty", "blank", "root", "dot", "notebooks", "figures", "inside figures", "inside notebooks via ..",
-            "package", "git", "a file", "under a file", "foreign notebooks", "stored notebooks elsewhere"]
+            "package", "git", "a file", "under a file", "foreign notebooks", "stored notebooks elsewhere",
+            "tests/x (the issue's)", "requirements (the issue's)", "jupyter-config (the issue's)",
+            ".venv (the issue's)", "benchmarks", "build/notebooks", "build (its notebooks/ are build/notebooks)",
+            "a hidden folder at the top", "a link to tests/"]
+
+
+def _link(tmp_path, name, target):
+    link = tmp_path / name
+    link.symlink_to(target)
+    return link
 
 
 @pytest.mark.parametrize("case", REFUSALS)
@@ -171,12 +196,26 @@ def test_out_is_refused_in_one_line_before_any_kernel(case, tmp_path, capsys, mo
     # digested before and after
     monkeypatch.chdir(outputs.ROOT)
     value, words = _refusals(tmp_path)[case]
-    before = tree_digest(outputs.FIGURES_DIR), tree_digest(outputs.NOTEBOOKS_DIR)
+    before = tree_digest(outputs.FIGURES_DIR), tree_digest(outputs.NOTEBOOKS_DIR), tree_digest(outputs.ROOT / "tests")
     assert main(["reproduce", "--only", "01", "--set", "B_tesla=[0.5]", "--out", value]) == 2
     captured = capsys.readouterr()
     assert words in captured.err and len(captured.err.strip().splitlines()) == 1
     assert "running" not in captured.out
-    assert (tree_digest(outputs.FIGURES_DIR), tree_digest(outputs.NOTEBOOKS_DIR)) == before
+    assert (tree_digest(outputs.FIGURES_DIR), tree_digest(outputs.NOTEBOOKS_DIR),
+            tree_digest(outputs.ROOT / "tests")) == before
+
+
+@pytest.mark.parametrize("value,words", [("a-file/out\x1b[2J\x07\rowned", "which is a file"),
+                                         ("a-file/out\nsecond line\u202e", "which is a file"),
+                                         ("o" * 120_000, "file name too long")])
+def test_out_is_echoed_escaped_and_cut(value, words, tmp_path, capsys, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "a-file").write_text("x")
+    assert main(["reproduce", "--only", "01", "--set", "B_tesla=[0.5]", "--out", value]) == 2
+    err = capsys.readouterr().err
+    assert words in err.lower() and len(err.strip().splitlines()) == 1, err[:300]
+    # witness: the one error line, with no raw control character and not 120 KB long
+    assert err.rstrip("\n").isprintable() and len(err) < 1000, err[:300]
 
 
 def test_out_that_the_locale_cannot_encode_is_refused(tmp_path):

@@ -205,6 +205,9 @@ def setup_sphinx(app) -> None:
 
     app.add_directive("nanoflux-claims", ClaimsTable)
     app.connect("builder-inited", add_mathjax)
+    # when a page is read, before Sphinx's own collectors (priority 500) record its titles, images and
+    # downloads; and again once its references are resolved
+    app.connect("doctree-read", sanitize_doctree, priority=100)
     app.connect("doctree-resolved", sanitize_doctree)
     app.connect("doctree-resolved", downloads.link_figures)  # after sanitizing: its links stay on the site
     app.connect("build-finished", downloads.copy_files)
