@@ -125,6 +125,10 @@ FILE_TIERS = (
     ("tests/test_dipole_interrupt.py", "slow"),  # long dipole_field calls interrupted, in a kernel too
     ("tests/test_site.py", "slow"),  # Sphinx builds
     ("tests/test_pdf.py", "slow"),  # the PDF typeset twice by LaTeX
+    ("tests/test_safety_canonical.py", "notebooks"),  # edited copies of notebooks run by papermill and nbclient
+    ("tests/test_safety_races.py", "slow"),  # runs of nanoflux reproduce at once, killed and recovered
+    ("tests/test_safety_signals.py", "slow"),  # signals while publishing, renames slowed by strace
+    ("tests/test_safety_site.py", "slow"),  # site builds
 )
 DEFAULT_TIER = "unit"
 #: The fixture that gives a notebook's outputs, and the parameter naming the notebook.

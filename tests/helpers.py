@@ -9,6 +9,8 @@ from pathlib import Path
 #: How long any wait in a test may last before it counts as a hang: a guard, never a measure of speed (which
 #: benchmarks/ measure), generous for a busy 2-core machine. Every wait ends as soon as its event comes.
 GUARD_S = 120
+#: The same for a wait on a whole run of several notebooks or a site build, in a subprocess.
+RUN_GUARD_S = 300
 
 
 #: A run's hidden publishing area (nanoflux.running.publish), removed when that run ends: not content.
