@@ -264,7 +264,12 @@ def test_reproduce_signalled_while_publishing_says_what_it_wrote(case, clone, sh
     proc, out, err = result
     state = replaced(before)
     assert all(state.values()), f"{case}: mixed or old {state}\n{err}"  # witness: nine inodes, all new
-    assert proc.returncode in (0, 130), err
+    # A signal that comes after the run has printed its last line ("done in ...: results in ...") can find the
+    # interpreter on its way out, its handlers gone, and end it: the run had already said what happened (seen
+    # on main in 1 of 4 runs of the SIGHUP case, on a quiet machine). Any earlier, the run must say it itself.
+    said_done = bool(out.strip()) and out.strip().splitlines()[-1].startswith("done in ")
+    assert proc.returncode in (0, 130) or (proc.returncode == -signum and said_done and err == ""), (
+        proc.returncode, out, err)
     if proc.returncode == 130:
         lines = err.strip().splitlines()
         assert lines[-1].startswith("nanoflux reproduce: interrupted after publishing: every result was written ("), err
