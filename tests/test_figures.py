@@ -19,7 +19,8 @@ RMS_TOLERANCE = 6.0  # on 0-255 grey levels; text re-hinted by another FreeType 
 #: Every stored notebook; each writes its results JSON into figures/, and some their figures too.
 NOTEBOOKS = [p.stem for p in stored.stored_notebooks()]
 #: The notebooks that write figures; each lists its files in its results JSON.
-FIGURE_NOTEBOOKS = ("03_figure1", "04_figure2", "05_discrete_dipoles", "06_assumptions", "08_atoms_to_continuum")
+FIGURE_NOTEBOOKS = ("03_figure1", "04_figure2", "05_discrete_dipoles", "06_assumptions", "08_atoms_to_continuum",
+                    "10_critical_sizes")
 
 
 def same_renderer(record: dict) -> bool:
@@ -290,3 +291,12 @@ def stored_rows_05(d: dict):
 
     return ([DivergenceRow(**r) for r in d["divergence"]], [FluxRow(**r) for r in d["flux"]],
             SimpleNamespace(**d["fluctuation"]), SpreadLaw(**d["spread_law"]))
+
+
+def test_save_refuses_text_a_reader_could_not_read(tmp_path):
+    # witness: Figure 2 drawn 2.5 times wider is shown narrower on the site, its legend under 6 pt
+    fig = plots.figure2()
+    fig.set_size_inches(fig.get_figwidth() * 2.5, fig.get_figheight())
+    with pytest.raises(ValueError, match=r"text under 6 pt where the reading site shows it"):
+        save.save_figure(fig, tmp_path, "wide", notebook="test", parameters={})
+    assert not list(tmp_path.iterdir())

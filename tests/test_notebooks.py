@@ -19,20 +19,21 @@ H, E = 6.62607015e-34, 1.602176634e-19
 
 @pytest.fixture(scope="module")
 def other_run(tmp_path_factory):
-    """Every notebook but 07, 08 and 09 with non-default parameters, into a temporary folder: two runs,
-    because notebook 03 declares B_tesla as one number and notebook 01 as a list."""
+    """Every notebook but 07 and 09 with non-default parameters, into a temporary folder: two runs, because
+    notebook 03 declares B_tesla as one number and notebook 01 as a list, and 08 takes other materials than 06
+    and 10; 08 and 05 in small, quick configurations."""
     out = tmp_path_factory.mktemp("other")
     lines = []
     code = runner.run(out=out, echo=lines.append, assignments=[
         "B_tesla=[0.37, 2.2]", "flux_quantum_convention=h/e", "N_values=[3, 70, 123456]",
         "n_per_m3=8.491e28", "B_range_tesla=[0.05, 3]", "N_range=[2, 500]", "materials=['Ni', 'Fe3O4']",
-    ], only=["01", "02", "04", "06"])
+        "temperature_K=77", "measurement_time_s=0.001",
+    ], only=["01", "02", "04", "06", "10"])
     assert code == 0, lines
-    # 03 with B_tesla as one number, and 05 in a small, quick configuration (they share no parameter)
-    code = runner.run(out=out, echo=lines.append, only=["03", "05"], assignments=[
+    code = runner.run(out=out, echo=lines.append, only=["03", "05", "08"], assignments=[
         "B_tesla=0.37", "radii_over_critical=[3.3, 1.0, 0.2, 0.9]", "flux_quantum_convention=h/e",
         "N_values=[2, 30]", "seed=5", "grid_step_over_radius=0.25", "exclusion_over_spacing=0.3", "n_configs=20",
-        "aligned=False"])
+        "aligned=False", "materials=['Ni']", "largest_radius_over_rc=0.3", "n_sizes=5"])
     assert code == 0, lines
     return out
 
@@ -155,6 +156,46 @@ def test_05_matches_the_module(other_run):
     assert [int(n) for n, _ in panels] == [2, 30], shown
     for n, radius in panels:
         assert float(radius) == pytest.approx((3 * int(n) / (4 * math.pi * 1e23)) ** (1 / 3) * 1e9, rel=5e-3)
+
+
+def test_08_matches_the_module(other_run):
+    from nanoflux import continuum, lattice
+    from nanoflux.studies import thresholds
+
+    doc = load(other_run, "08_atoms_to_continuum")
+    assert doc["parameters"] == {"materials": ["Ni"], "largest_radius_over_rc": 0.3, "n_sizes": 5}
+    res = doc["results"]
+    R_max = 0.3 * nf.critical_radius(1.0)
+    cols = lattice.columns(lattice.lattice("Ni"), R_max)
+    # witness: the thresholds recomputed here, in this process, by the same functions
+    one = next(r for r in res["thresholds"] if r["tolerance"] == 0.01)
+    assert one["ball_nm"] == pytest.approx(thresholds.ball_threshold(cols, 0.01, 0.9 * R_max) * 1e9, rel=1e-12)
+    field, _ = thresholds.axis_threshold(cols, 0.01, R_max, continuum.axis_coefficients(cols))
+    assert one["field_nm"] == pytest.approx(field * 1e9, rel=1e-12)
+    assert [r["atoms"] for r in res["sizes"]["Ni (fcc)"]][-1] == int(cols.count.sum())
+    shown = check_files(other_run, doc, "08_atoms_to_continuum")
+    # witness: the run's one material, and only it, in what each figure says it shows
+    for name, text in shown.items():
+        assert "Ni" in text and not re.search(r"\b(Fe|Co)\b", text), (name, text)
+
+
+def test_10_matches_the_module(other_run):
+    from nanoflux.studies import critical_sizes
+
+    doc = load(other_run, "10_critical_sizes")
+    assert doc["parameters"] == {"materials": ["Ni", "Fe3O4"], "temperature_K": 77.0, "measurement_time_s": 0.001}
+    rows = doc["results"]["sizes"]
+    # witness: the sizes recomputed here at the same temperature and time
+    for got, name in zip(rows, ("Ni", "Fe3O4")):
+        want = critical_sizes.sizes_row(name, 77.0, 0.001)
+        assert got["superparamagnetic_nm"] == pytest.approx(want.superparamagnetic_nm, rel=1e-14)
+        assert got["paper_sphere_nm"] == pytest.approx(want.paper_sphere_nm, rel=1e-14)
+    assert [r["material"] for r in doc["results"]["continuum"]] == ["Ni"]
+    shown = check_files(other_run, doc, "10_critical_sizes")
+    # witness: the run's two materials, and no other preset, in what the figure says it shows
+    for name, text in shown.items():
+        assert "Ni" in text and "Fe3O4" in text and not re.search(r"\b(Fe|Co)\b", text), (name, text)
+        assert "at 77 K" in text, (name, text)
 
 
 def test_executed_copies_keep_the_injected_parameters(other_run):

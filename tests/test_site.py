@@ -92,18 +92,20 @@ def test_index_has_the_paper_the_notebooks_in_order_the_figures(built):
     links = re.findall(r'<a class="reference internal" href="(notebooks/[^"#]+\.html)">', index)
     lists = re.findall(r'<ol class="arabic simple notebooks( teachers)?"[^>]*>(.*?)</ol>', index, re.S)
     listed = [re.findall(r'href="(notebooks/[^"#]+\.html)"', body) for _, body in lists]
-    # witness: the numbered notebooks in notebooks/, in reading order, the teachers' notes listed apart
-    assert [kind for kind, _ in lists] == ["", " teachers"]
-    assert listed[0] + listed[1] == [f"notebooks/{p.stem}.html" for p in stored.stored_notebooks()]
-    assert listed[1] == ["notebooks/09_teacher_notes.html"]
+    # witness: the numbered notebooks in notebooks/, each once, in reading order, the teachers' notes listed
+    # apart; each list numbered from its first notebook's own number (01-08 and 10 for readers, 09 apart)
+    assert [kind for kind, _ in lists] == ["", "", " teachers"]
+    assert sorted(sum(listed, [])) == [f"notebooks/{p.stem}.html" for p in stored.stored_notebooks()]
+    assert listed[0] + listed[1] == sorted(listed[0] + listed[1]) and listed[2] == ["notebooks/09_teacher_notes.html"]
     assert '<ol class="arabic simple notebooks teachers" start="9">' in index
+    assert '<ol class="arabic simple notebooks" start="10">' in index
     captions = re.findall(r'<p aria-level="2" class="caption" role="heading"><span class="caption-text">([^<]+)</span>'
                           r'</p>\s*<ul[^>]*>(.*?)</ul>', index, re.S)
     assert [c for c, _ in captions] == ["Notebooks", "For teachers"]  # the navigation groups them too
     assert "09_teacher_notes" in captions[1][1] and "09_teacher_notes" not in captions[0][1]
     summaries = index[index.index('<ol class="arabic simple notebooks'):]
     assert "Every number the paper prints is reproduced" not in summaries
-    assert set(links) >= set(listed[0] + listed[1])
+    assert set(links) >= set(sum(listed, []))
     for path in stored.stored_notebooks():
         page = pages.page_of(nbformat.read(str(path), as_version=4), path.stem)
         assert page.title.startswith(path.stem[:2] + " ")  # "# NN · title" opens every notebook
@@ -179,7 +181,8 @@ def test_index_opens_with_the_verdict(built):
 
 def test_notebook_pages_title_navigation_equations_and_collapsed_inputs(built):
     out, _ = built
-    paths = stored.stored_notebooks()
+    # pages follow the navigation: the readers' notebooks in reading order, then the teachers' notes
+    paths = sorted(stored.stored_notebooks(), key=lambda p: (p.stem in site_index.TEACHERS, p.stem))
     for i, path in enumerate(paths):
         page = text_of(out / "notebooks" / f"{path.stem}.html")
         title = re.search(r"<title>(.*?)</title>", page).group(1)

@@ -22,14 +22,15 @@ def test_ruff_finds_nothing_on_the_whole_tree():
 
 
 def test_every_test_names_its_witness():
-    # witness: each test function's own source in tests/, read by Python's parser: a "witness" comment or
-    # docstring says what the test compares with (the standard every test here meets)
+    # witness: each test function's own source in tests/ (with its decorators), read by Python's parser: a
+    # "witness" comment or docstring says what the test compares with (the standard every test here meets)
     silent = []
     for path in sorted((ROOT / "tests").glob("test_*.py")):
         source = path.read_text(encoding="utf-8")
         lines = source.splitlines()
         for node in ast.parse(source).body:
             if isinstance(node, ast.FunctionDef) and node.name.startswith("test_"):
-                if "witness" not in "\n".join(lines[node.lineno - 1:node.end_lineno]).lower():
+                start = min([node.lineno, *(d.lineno for d in node.decorator_list)])  # parameters may name it
+                if "witness" not in "\n".join(lines[start - 1:node.end_lineno]).lower():
                     silent.append(f"{path.name}:{node.lineno} {node.name}")
     assert silent == [], f"tests that do not name their witness (# witness: ...): {silent}"

@@ -66,8 +66,8 @@ def test_the_inputs_side_by_side(plain):
 
 def test_the_lattice(plain):
     thresholds = results("08_atoms_to_continuum")["thresholds"]
-    # witness: notebook 08's file in its present layout, walked by hand: every "..._0.01_..._nm" value
-    by_hand = [v for row in thresholds for k, v in row.items() if "_0.01_" in k and k.endswith("_nm")]
+    # witness: notebook 08's file in its present layout, walked by hand: every "..._nm" value of a 0.01 record
+    by_hand = [v for row in thresholds if row["tolerance"] == 0.01 for k, v in row.items() if k.endswith("_nm")]
     assert sorted(verdict.lattice_radii(results("08_atoms_to_continuum")), key=str) == sorted(by_hand, key=str)
     reached = [v for v in by_hand if v is not None]
     assert f"comes within 1% by a radius of {min(reached):.2g} to {max(reached):.2g} nm" in plain[4]
