@@ -1,6 +1,7 @@
 # Two commands do all set-up on a fresh machine (Python 3.10+ and make):
 #   make reproduce   recompute everything (creates .venv with what reproducing needs)
 #   make test        run every test (adds the test tools; installs Chromium if missing, as root)
+#   make check       the unit tier only, for the inner loop (no kernel, browser or Sphinx build)
 #   make site        the executed notebooks as a static HTML site in build/site
 #   make classroom   the explorer and exercises as a Voila app on http://127.0.0.1:8866/
 #   make lock        refresh requirements/*.lock from pyproject.toml's ranges
@@ -16,7 +17,7 @@ LOCKED := $(shell $(PYTHON) -c 'import platform, sys; print(int(sys.platform == 
 UVPIP  := $(UV) pip install --quiet --compile-bytecode --python $(BIN)/python
 LOCKOPTS := --generate-hashes --python-version 3.11 --python-platform x86_64-manylinux_2_28 --quiet
 
-.PHONY: reproduce test site pdf classroom lock readme browser pdftools tex clean
+.PHONY: reproduce test check site pdf classroom lock readme browser pdftools tex clean
 
 $(UV):
 	@echo "[set-up 1/3] creating $(VENV) with $$($(PYTHON) --version)"
@@ -65,6 +66,10 @@ reproduce: $(VENV)/.reproduce-installed
 
 test: $(VENV)/.test-installed $(CFF)/.installed browser pdftools tex
 	$(BIN)/python -m pytest
+
+# The tiers (markers, given by conftest.py): unit, notebooks, browser, slow; `make check` is the first.
+check: $(VENV)/.test-installed
+	$(BIN)/python -m pytest tests -m unit
 
 site: $(VENV)/.test-installed
 	@$(BIN)/nanoflux site

@@ -80,6 +80,7 @@ def test_cluster_radii_of_billas_chatelain_and_de_heer():
 
 
 def test_every_preset_has_its_constants_with_a_source_and_a_range():
+    # witness: each constant's own stated range and source, and the sign rule for a cubic crystal's easy axes
     assert set(MICROMAGNETICS) == set(MATERIALS)
     for name in MATERIALS:
         mm = get_micromagnetics(name)
@@ -94,6 +95,7 @@ def test_every_preset_has_its_constants_with_a_source_and_a_range():
 
 
 def test_the_spread_covers_the_value_used():
+    # witness: each size at the constants used, inside the spread the ranges of the constants give
     for name in MATERIALS:
         row = critical_sizes.sizes_row(name, 300.0, 100.0)
         spread = critical_sizes.spread_row(name, 300.0, 100.0)
@@ -110,6 +112,7 @@ def test_the_spread_covers_the_value_used():
     ({"materials": ["Gd"]}, "materials must be one of"),
 ])
 def test_notebook_10_parameters_are_checked(change, message):
+    # witness: the validator's message, written out per case, and the defaults accepted
     values = {**parameters.DEFAULTS["10_critical_sizes"], **change}
     with pytest.raises(ValueError, match=message.replace("(", r"\(").replace(")", r"\)").replace("+", r"\+")):
         parameters.validate("10_critical_sizes", values)

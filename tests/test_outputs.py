@@ -25,6 +25,7 @@ def unstaged(monkeypatch):
 
 @pytest.mark.parametrize("path", stored.stored_notebooks(), ids=lambda p: p.stem)
 def test_each_notebook_declares_exactly_the_module_defaults(path):
+    # witness: each stored notebook's parameters cell, read from the file, against parameters.DEFAULTS
     declared = stored.declared_parameters(path)
     assert declared.pop("output_dir") is None
     assert declared == parameters.DEFAULTS[path.stem]
@@ -47,6 +48,7 @@ def test_defaults_go_to_figures_and_other_values_to_a_folder_of_their_own():
 
 
 def test_a_chosen_folder_is_used_and_marked(tmp_path, unstaged):
+    # witness: the folder named here, its run mark on disk and the message naming it
     run = notebook.start("02_mean_field_table1", output_dir=str(tmp_path / "mine"),
                          N_values=[1, 10, 100, 1000, 10000], n_per_m3=1e23)
     assert not run.canonical and run.destination == tmp_path / "mine"
@@ -56,6 +58,7 @@ def test_a_chosen_folder_is_used_and_marked(tmp_path, unstaged):
 
 
 def test_a_staged_run_writes_to_the_stage_and_names_the_destination(tmp_path, monkeypatch):
+    # witness: the stage folder's JSON read back, and figures/ digested before and after
     monkeypatch.setenv(outputs.STAGE_ENV, str(tmp_path))
     before = tree_digest(outputs.FIGURES_DIR)
     run = notebook.start("02_mean_field_table1", N_values=[1, 10, 100, 1000, 10000], n_per_m3=1e23)
@@ -78,8 +81,11 @@ def _execute(nb, cwd):
     return nb
 
 
+@pytest.mark.notebooks  # starts a kernel
 def test_a_notebook_edited_as_in_jupyterlab_never_touches_figures(unstaged):
     # The user changes B_tesla in the parameters cell and runs every cell, as in JupyterLab.
+    # witness: the folder outputs.destination names for the edited values, the notebook's own printed lines, figures/
+    # digested before and after
     nb = nbformat.read(str(outputs.NOTEBOOKS_DIR / "01_flux_quantization.ipynb"), as_version=4)
     cell = next(c for c in nb.cells if "parameters" in c.metadata.get("tags", []))
     fields = [0.5, 0.25 + os.getpid() * 1e-9]  # a folder of this process's own (the suite runs in parallel)
@@ -100,7 +106,9 @@ def test_a_notebook_edited_as_in_jupyterlab_never_touches_figures(unstaged):
         shutil.rmtree(expected, ignore_errors=True)
 
 
+@pytest.mark.notebooks  # starts a kernel
 def test_plain_papermill_with_other_values_never_touches_figures(tmp_path, unstaged):
+    # witness: the folder outputs.destination names, its JSON's parameters, figures/ digested before and after
     papermill = pytest.importorskip("papermill")
     values = {"N_values": [7, os.getpid()], "n_per_m3": 3e23}  # a folder of this process's own
     expected = outputs.destination("02_mean_field_table1", values)
@@ -116,7 +124,10 @@ def test_plain_papermill_with_other_values_never_touches_figures(tmp_path, unsta
         shutil.rmtree(expected, ignore_errors=True)
 
 
+@pytest.mark.notebooks  # starts a kernel
 def test_a_notebook_refuses_figures_as_its_output_dir(tmp_path, unstaged):
+    # witness: papermill's record of the cell's exception (InputError and its message), figures/ digested before and
+    # after
     papermill = pytest.importorskip("papermill")
     before = tree_digest(outputs.FIGURES_DIR)
     with pytest.raises(papermill.PapermillExecutionError) as info:
@@ -181,6 +192,8 @@ def _link(tmp_path, name, target):
 
 @pytest.mark.parametrize("case", REFUSALS)
 def test_out_is_refused_in_one_line_before_any_kernel(case, tmp_path, capsys, monkeypatch):
+    # witness: exit status 2, one stderr line with the words per case, no 'running' line, figures/ and notebooks/
+    # digested before and after
     monkeypatch.chdir(outputs.ROOT)
     value, words = _refusals(tmp_path)[case]
     before = tree_digest(outputs.FIGURES_DIR), tree_digest(outputs.NOTEBOOKS_DIR), tree_digest(outputs.ROOT / "tests")
@@ -206,6 +219,7 @@ def test_out_is_echoed_escaped_and_cut(value, words, tmp_path, capsys, monkeypat
 
 
 def test_out_that_the_locale_cannot_encode_is_refused(tmp_path):
+    # witness: a real interpreter under the C locale: exit status 2, one line, and the temporary folder left empty
     env = {**os.environ, "LC_ALL": "C", "LANG": "C", "PYTHONUTF8": "0", "PYTHONCOERCECLOCALE": "0"}
     env.pop(outputs.STAGE_ENV, None)
     proc = subprocess.run([sys.executable, "-m", "nanoflux", "reproduce", "--only", "01",
@@ -217,7 +231,9 @@ def test_out_that_the_locale_cannot_encode_is_refused(tmp_path):
     assert not any(tmp_path.iterdir())
 
 
+@pytest.mark.notebooks  # starts a kernel
 def test_an_earlier_run_folder_can_be_reused(tmp_path):
+    # witness: two runs into one folder both succeed; the run mark and the executed notebook on disk
     out = tmp_path / "again"
     for _ in range(2):
         assert runner.run(only=["02"], assignments=["N_values=[2]"], out=out, echo=lambda line: None) == 0

@@ -54,6 +54,7 @@ def test_the_largest_iron_sphere_against_an_independent_implementation():
 
 
 def test_a_sphere_with_an_atom_on_the_rim_of_a_layer_cut_is_refused():
+    # witness: a sphere of radius a about a bcc atom, whose atoms at (a, 0, 0) lie on the cut's rim
     lat = lattice.lattice("Fe")
     # the atoms at (a, 0, 0) lie on the rim of the cut through the centre layer of the sphere of radius a
     with pytest.raises(ValueError, match="lies on the rim"):

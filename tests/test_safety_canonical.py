@@ -19,9 +19,7 @@ import pytest
 from nanoflux.running import outputs
 
 from clone import clone_env, make_clone
-from helpers import tree_digest
-
-HANG_GUARD_S = 300
+from helpers import RUN_GUARD_S, tree_digest
 
 
 @pytest.fixture(scope="module")
@@ -58,7 +56,7 @@ def _execute(clone: Path, tmp: Path, nb, how: str, *extra) -> tuple[subprocess.C
     nbformat.write(nb, str(source))
     proc = subprocess.run([sys.executable, "-c", EXECUTE, how, str(source), str(clone / "notebooks"), str(target),
                            *extra], cwd=tmp, env=clone_env(clone, tmp / "tmp"), capture_output=True, text=True,
-                          timeout=HANG_GUARD_S)
+                          timeout=RUN_GUARD_S)
     text = ""
     if target.exists():
         done = nbformat.read(str(target), as_version=4)
@@ -148,6 +146,8 @@ def test_the_stored_notebook_run_from_a_copy_is_the_canonical_run(clone, fresh, 
 
 
 def test_the_runner_on_an_edited_folder_writes_a_folder_of_its_own(clone, fresh, short_tmp):
+    # witness: the clone's figures/ and notebooks/ digested before and after, and the run's own line naming
+    # build/runs/
     folder = short_tmp / "notebooks"
     folder.mkdir()
     nb = _stored(clone, "01_flux_quantization")
@@ -155,7 +155,7 @@ def test_the_runner_on_an_edited_folder_writes_a_folder_of_its_own(clone, fresh,
     nbformat.write(nb, str(folder / "01_flux_quantization.ipynb"))
     code = f"from nanoflux.running import runner; raise SystemExit(runner.run(folder={str(folder)!r}))"
     proc = subprocess.run([sys.executable, "-c", code], cwd=clone, env=clone_env(clone, short_tmp / "tmp"),
-                          capture_output=True, text=True, timeout=HANG_GUARD_S)
+                          capture_output=True, text=True, timeout=RUN_GUARD_S)
     assert proc.returncode == 0, proc.stderr
     assert (tree_digest(clone / "figures"), tree_digest(clone / "notebooks")) == fresh
     assert "results in build/runs/01_flux_quantization/" in proc.stdout
@@ -164,6 +164,8 @@ def test_the_runner_on_an_edited_folder_writes_a_folder_of_its_own(clone, fresh,
 
 def test_every_kernel_of_this_environment_records_its_cells(short_tmp):
     """The installed configuration (jupyter-config/etc/ipython, by make), not the test session's profile."""
+    # witness: a kernel started with a fresh IPYTHONDIR (no session profile): what nanoflux.running.cells recorded,
+    # printed by the kernel
     code = ("import os, tempfile\nos.environ['IPYTHONDIR'] = tempfile.mkdtemp()\n"
             "from jupyter_client.manager import start_new_kernel\n"
             "km, kc = start_new_kernel(kernel_name='python3')\n"
@@ -173,7 +175,7 @@ def test_every_kernel_of_this_environment_records_its_cells(short_tmp):
             "km.shutdown_kernel(now=True)\nprint(''.join(out))")
     env = {k: v for k, v in os.environ.items() if k != "IPYTHONDIR"}
     proc = subprocess.run([sys.executable, "-c", code], cwd=short_tmp, env=env, capture_output=True, text=True,
-                          timeout=HANG_GUARD_S)
+                          timeout=RUN_GUARD_S)
     assert "['x = 1', 'from nanoflux.running import cells" in proc.stdout, (
         f"kernels of {sys.prefix} do not load nanoflux.running.cells: run `make .venv/.test-installed`\n"
         f"{proc.stdout}{proc.stderr[-1000:]}")
@@ -183,7 +185,7 @@ def test_every_kernel_of_this_environment_records_its_cells(short_tmp):
 
 def _reproduce(clone: Path, tmp: Path, *args) -> subprocess.CompletedProcess:
     return subprocess.run([sys.executable, "-m", "nanoflux", "reproduce", *args], cwd=clone,
-                          env=clone_env(clone, tmp / "tmp"), capture_output=True, text=True, timeout=HANG_GUARD_S)
+                          env=clone_env(clone, tmp / "tmp"), capture_output=True, text=True, timeout=RUN_GUARD_S)
 
 
 LINKS = {
@@ -197,6 +199,8 @@ LINKS = {
 
 @pytest.mark.parametrize("case", LINKS)
 def test_out_through_a_symbolic_link_is_refused_before_any_kernel(case, clone, fresh, short_tmp):
+    # witness: exit status 2, one line, no 'running' line; the clone's figures/ and notebooks/ digested before and
+    # after
     name, into = LINKS[case]
     out = short_tmp / "out"
     if name is None:
@@ -215,6 +219,7 @@ def test_out_through_a_symbolic_link_is_refused_before_any_kernel(case, clone, f
 
 
 def test_a_file_linked_into_figures_is_never_written_through(clone, fresh, short_tmp):
+    # witness: the clone's figures/ and notebooks/ digested before and after both runs; their refusals' words
     out = short_tmp / "out"
     out.mkdir()
     (out / outputs.RUN_MARK).touch()
@@ -251,9 +256,10 @@ except runner.RunError as exc:
 
 
 def test_a_link_swapped_in_while_the_notebooks_run_is_refused_at_publishing(clone, fresh, short_tmp):
+    # witness: the run's own message, the clone's folders digested before and after, and no file at the link's target
     out = short_tmp / "out"
     proc = subprocess.run([sys.executable, "-c", SWAP, str(out)], cwd=clone, env=clone_env(clone, short_tmp / "tmp"),
-                          capture_output=True, text=True, timeout=HANG_GUARD_S)
+                          capture_output=True, text=True, timeout=RUN_GUARD_S)
     assert "leads to" in proc.stdout and "nothing was written" in proc.stdout, proc.stdout + proc.stderr
     assert (tree_digest(clone / "figures"), tree_digest(clone / "notebooks")) == fresh
     assert not (out / "09_teacher_notes.json").exists()

@@ -13,15 +13,14 @@ import pytest
 from nanoflux.cli import OUTPUT_ERROR, USAGE_ERROR
 
 from clone import clone_env, make_clone
-
-HANG_GUARD_S = 120
+from helpers import GUARD_S
 
 
 def _nanoflux(*args, shell_redirect="", cwd=None, env=None):
     """``python -m nanoflux ARGS`` with a shell redirection such as ``>&-`` (closes standard output)."""
     command = " ".join(["exec", '"$@"', shell_redirect])
     return subprocess.run(["sh", "-c", command, "sh", sys.executable, "-m", "nanoflux", *args], capture_output=True,
-                          text=True, timeout=HANG_GUARD_S, cwd=cwd, env=env)
+                          text=True, timeout=GUARD_S, cwd=cwd, env=env)
 
 
 @pytest.mark.parametrize("args", [["claims"], ["radius"], ["table"], ["reproduce", "--only", "zz"], ["site"]],
@@ -35,6 +34,7 @@ def test_a_closed_standard_output_is_one_line_and_status_74(args):
 
 
 def test_closed_standard_error_changes_nothing_but_where_errors_go():
+    # witness: the shell's exit statuses with stderr (and stdout) closed: 0, the usage error, the output error
     assert _nanoflux("claims", shell_redirect="2>&-").returncode == 0
     assert _nanoflux("radius", "--field", "-1", shell_redirect="2>&-").returncode == USAGE_ERROR
     assert _nanoflux("claims", shell_redirect=">&- 2>&-").returncode == OUTPUT_ERROR
@@ -42,6 +42,7 @@ def test_closed_standard_error_changes_nothing_but_where_errors_go():
 
 @pytest.mark.parametrize("args", [["claims"], ["radius", "--field", "1", "2", "3"], ["table"]], ids=" ".join)
 def test_a_full_device_for_standard_output_is_one_line(args):
+    # witness: /dev/full as standard output: the output error's status and its one line, spelled here
     if not os.path.exists("/dev/full"):
         pytest.skip("no /dev/full")
     proc = _nanoflux(*args, shell_redirect="> /dev/full")
@@ -90,6 +91,7 @@ def test_a_parameters_cell_that_is_not_literal_python_is_one_line(case, clone):
 
 
 def test_a_notebook_that_is_not_json_is_one_line(clone):
+    # witness: a clone whose notebook 01 is made unreadable here: the usage error's status and one line
     path = clone / "notebooks" / "01_flux_quantization.ipynb"
     original = path.read_bytes()
     path.write_text("{not json", encoding="utf-8")

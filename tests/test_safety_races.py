@@ -17,10 +17,10 @@ import pytest
 from nanoflux.running import outputs, publish, runner
 
 from clone import clone_env, inodes, make_clone, nanoflux, replaced
+from helpers import RUN_GUARD_S
 
 pytestmark = pytest.mark.skipif(sys.platform != "linux", reason="process checks read /proc")
 
-HANG_GUARD_S = 300
 
 
 def _dead_pid() -> int:
@@ -62,6 +62,7 @@ def test_a_folder_whose_process_lives_is_never_abandoned_even_before_it_is_locke
 
 
 def test_scratch_folders_are_the_clones_own():
+    # witness: the prefixes for two different clone paths, and for this clone's root
     other = runner.scratch_prefix(Path("/somewhere/else/nanoflux"))
     assert runner.scratch_prefix() != other and runner.scratch_prefix().startswith(runner.SCRATCH_PREFIX)
     assert runner.scratch_prefix() == runner.scratch_prefix(outputs.ROOT)
@@ -108,6 +109,7 @@ def test_a_killed_commit_is_finished_or_undone_in_every_folder_alike(journals, r
 
 
 def test_a_recovery_cut_short_decides_the_same_way_the_next_time(tmp_path):
+    # witness: every file's inode before the killed commit, read again after the second recovery: none replaced
     before = _killed_commit(tmp_path, journals=2)
     journals = sorted(tmp_path.glob(f"*/{publish.AREA_PREFIX}*/{publish.JOURNAL}")) + \
         sorted(tmp_path.glob(f"*/*/{publish.AREA_PREFIX}*/{publish.JOURNAL}"))
@@ -137,7 +139,7 @@ def _areas(clone: Path) -> list[Path]:
 def _recover_in(clone: Path, tmp: Path) -> subprocess.CompletedProcess:
     code = "from nanoflux.running.runner import recover_abandoned; print(recover_abandoned())"
     return subprocess.run([sys.executable, "-c", code], cwd=clone, env=clone_env(clone, tmp), capture_output=True,
-                          text=True, timeout=HANG_GUARD_S)
+                          text=True, timeout=RUN_GUARD_S)
 
 
 def test_sigkill_with_two_of_three_journals_written_leaves_every_folder_old(clone, short_tmp):
@@ -153,13 +155,13 @@ def test_sigkill_with_two_of_three_journals_written_leaves_every_folder_old(clon
         before = inodes(_targets(clone))
         proc = nanoflux(clone, short_tmp, "reproduce", "--only", "01", "02", "09", prefix=strace,
                         start_new_session=True)
-        deadline = time.monotonic() + HANG_GUARD_S
+        deadline = time.monotonic() + RUN_GUARD_S
         while count() < 2 and proc.poll() is None:
             assert time.monotonic() < deadline, "hang guard: the second journal never came"
             time.sleep(0.005)
         with contextlib.suppress(ProcessLookupError):
             os.killpg(proc.pid, signal.SIGKILL)  # strace, the run and its kernels, at once
-        proc.communicate(timeout=HANG_GUARD_S)
+        proc.communicate(timeout=RUN_GUARD_S)
         if count() == 2:
             break
         assert _recover_in(clone, short_tmp).returncode == 0
@@ -170,7 +172,7 @@ def test_sigkill_with_two_of_three_journals_written_leaves_every_folder_old(clon
     # witness: nine inodes, in figures/, notebooks/ and build/notebooks/ alike
     assert set(replaced(before).values()) == {False} and _areas(clone) == []
     again = nanoflux(clone, short_tmp, "reproduce", "--only", "01", "02", "09")
-    out, err = again.communicate(timeout=HANG_GUARD_S)
+    out, err = again.communicate(timeout=RUN_GUARD_S)
     assert again.returncode == 0, err
     assert set(replaced(before).values()) == {True}
 
@@ -190,6 +192,7 @@ DAMAGED = {
 
 @pytest.mark.parametrize("case", DAMAGED)
 def test_a_damaged_journal_is_named_and_its_area_recovered(case, tmp_path):
+    # witness: the recovery's lines naming the journal, the file's content read back, and the area gone
     folder = tmp_path / "figures"
     folder.mkdir()
     (folder / "a.json").write_text("old")
@@ -205,6 +208,7 @@ def test_a_damaged_journal_is_named_and_its_area_recovered(case, tmp_path):
 
 
 def test_reproduce_after_a_damaged_journal_says_so_in_one_line_and_runs(clone, short_tmp):
+    # witness: the run's own lines naming both damaged journals, its exit status, and the areas gone
     area = clone / "figures" / f"{publish.AREA_PREFIX}{_dead_pid()}-0bad"
     area.mkdir()
     (area / publish.JOURNAL).write_text('{"names": []}')
@@ -212,7 +216,7 @@ def test_reproduce_after_a_damaged_journal_says_so_in_one_line_and_runs(clone, s
     broken.mkdir()
     (broken / publish.JOURNAL).write_text("{not json")
     proc = nanoflux(clone, short_tmp, "reproduce", "--only", "09")
-    out, err = proc.communicate(timeout=HANG_GUARD_S)
+    out, err = proc.communicate(timeout=RUN_GUARD_S)
     assert proc.returncode == 0 and "Traceback" not in err, err
     notes = [line for line in out.splitlines() if "damaged" in line]
     assert len(notes) == 2 and any(str(area / publish.JOURNAL) in n for n in notes), out
@@ -230,7 +234,7 @@ def test_three_runs_at_once_in_one_clone_and_one_in_another_all_succeed(clone, t
         shutil.rmtree(other / "build", ignore_errors=True)
         procs = [nanoflux(clone, short_tmp, "reproduce", "--only", "01", "09") for _ in range(3)]
         procs.append(nanoflux(other, short_tmp, "reproduce", "--only", "01", "09"))  # one temporary folder for all
-        results = [p.communicate(timeout=HANG_GUARD_S) for p in procs]
+        results = [p.communicate(timeout=RUN_GUARD_S) for p in procs]
         for proc, (_out, err) in zip(procs, results):
             # witness: each run's own exit status and error stream
             assert proc.returncode == 0, f"attempt {attempt}: {err}"

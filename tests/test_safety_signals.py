@@ -24,10 +24,10 @@ import pytest
 from nanoflux.running import outputs, publish
 
 from clone import inodes, make_clone, nanoflux, replaced
+from helpers import GUARD_S
 
 pytestmark = pytest.mark.skipif(sys.platform != "linux", reason="tgkill, strace and /proc are Linux's")
 
-HANG_GUARD_S = 120
 
 
 def _strace(delay_us: int):
@@ -48,7 +48,7 @@ def tgkill(pid: int, tid: int, signum: int) -> None:
 
 
 def _wait_for(condition, what: str, proc):
-    deadline = time.monotonic() + HANG_GUARD_S
+    deadline = time.monotonic() + GUARD_S
     while not condition():
         assert proc.poll() is None, f"ended before {what}: {proc.communicate()}"
         assert time.monotonic() < deadline, f"hang guard: never {what}"
@@ -146,7 +146,7 @@ def test_a_signal_at_any_step_in_any_thread_leaves_all_old_or_all_new(step, targ
                 os.kill(ids["pid"], signum)
         except OSError:  # on a busy machine the script may have finished first: then it says "done"
             pass
-        out, err = proc.communicate(timeout=HANG_GUARD_S)
+        out, err = proc.communicate(timeout=GUARD_S)
     finally:
         if proc.poll() is None:
             proc.kill()
@@ -199,7 +199,7 @@ def _threads(pid: int) -> list[int]:
 
 def _python_pid(proc) -> int:
     """The nanoflux process strace started (strace also forks a short-lived child of its own first)."""
-    deadline = time.monotonic() + HANG_GUARD_S
+    deadline = time.monotonic() + GUARD_S
     while time.monotonic() < deadline:
         for entry in Path("/proc").iterdir():
             try:
@@ -229,7 +229,7 @@ def _signalled_run(clone: Path, tmp: Path, before: dict, signum: int, step: str,
         condition = {"journal": journal,
                      "first": lambda: any(replaced(before).values()),
                      "last": lambda: all(replaced(before).values())}[step]
-        deadline = time.monotonic() + HANG_GUARD_S
+        deadline = time.monotonic() + GUARD_S
         while not condition() and proc.poll() is None:
             assert time.monotonic() < deadline, f"hang guard: never {step}"
             time.sleep(0.005)
@@ -239,9 +239,9 @@ def _signalled_run(clone: Path, tmp: Path, before: dict, signum: int, step: str,
             else:
                 tgkill(pid, [t for t in _threads(pid) if t != pid][0], signum)
         except (OSError, IndexError):  # the run has ended: too late for this signal
-            proc.communicate(timeout=HANG_GUARD_S)
+            proc.communicate(timeout=GUARD_S)
             return None
-        out, err = proc.communicate(timeout=HANG_GUARD_S)
+        out, err = proc.communicate(timeout=GUARD_S)
         return proc, out, err
     finally:
         if proc.poll() is None:
@@ -264,7 +264,12 @@ def test_reproduce_signalled_while_publishing_says_what_it_wrote(case, clone, sh
     proc, out, err = result
     state = replaced(before)
     assert all(state.values()), f"{case}: mixed or old {state}\n{err}"  # witness: nine inodes, all new
-    assert proc.returncode in (0, 130), err
+    # A signal that comes after the run has printed its last line ("done in ...: results in ...") can find the
+    # interpreter on its way out, its handlers gone, and end it: the run had already said what happened (seen
+    # on main in 1 of 4 runs of the SIGHUP case, on a quiet machine). Any earlier, the run must say it itself.
+    said_done = bool(out.strip()) and out.strip().splitlines()[-1].startswith("done in ")
+    assert proc.returncode in (0, 130) or (proc.returncode == -signum and said_done and err == ""), (
+        proc.returncode, out, err)
     if proc.returncode == 130:
         lines = err.strip().splitlines()
         assert lines[-1].startswith("nanoflux reproduce: interrupted after publishing: every result was written ("), err

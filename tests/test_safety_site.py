@@ -19,10 +19,9 @@ from nanoflux import site
 from nanoflux.running import outputs
 from nanoflux.site import sanitize
 
-from helpers import tree_digest
+from helpers import RUN_GUARD_S, tree_digest
 
 E = "evil.example"
-HANG_GUARD_S = 300
 
 
 def _folder(tmp_path, *notebooks) -> Path:
@@ -153,6 +152,7 @@ INSIDE = ["#top", "x.png", "./x.png", "../_images/fig1.png", "../index.html#the-
 
 @pytest.mark.parametrize("url", OUTSIDE)
 def test_an_address_that_leaves_the_site_is_refused(url):
+    # witness: the address written out per case, searched for in the sanitized HTML
     assert not sanitize.inside_site(url, "notebooks/x.html")
     clean = sanitize.sanitize_html(f'<img src="{url}" alt="i"><a href="{url}">l</a>', "notebooks/x.html")
     assert "src=" not in clean and "href=" not in clean, clean
@@ -160,6 +160,7 @@ def test_an_address_that_leaves_the_site_is_refused(url):
 
 @pytest.mark.parametrize("entity", ["&#9;", "&#x09;", "&Tab;", "&#10;", "&NewLine;", "&#92;"])
 def test_character_references_are_resolved_before_the_check(entity):
+    # witness: the hostile host's name, searched for in the sanitized HTML, per character reference
     for url in (f"/{entity}/{E}/x.png", f"{entity}/{E}/x.png"):
         clean = sanitize.sanitize_html(f'<img src="{url}" alt="i"><a href="{url}">l</a>', "notebooks/x.html")
         assert E not in clean, clean
@@ -167,6 +168,7 @@ def test_character_references_are_resolved_before_the_check(entity):
 
 @pytest.mark.parametrize("url", INSIDE)
 def test_an_address_inside_the_site_is_kept(url):
+    # witness: the link, written out per case, kept whole in the sanitized HTML
     assert sanitize.inside_site(url, "notebooks/x.html")
     assert f'href="{url}"' in sanitize.sanitize_html(f'<a href="{url}">l</a>', "notebooks/x.html")
 
@@ -260,7 +262,7 @@ def test_three_builds_into_one_folder_at_once_each_leave_a_whole_site(tmp_path):
     out = tmp_path / "same"
     procs = [subprocess.Popen([sys.executable, "-c", BUILD, str(out), str(folder)], stdout=subprocess.PIPE,
                               stderr=subprocess.PIPE, text=True) for _ in range(3)]
-    results = [p.communicate(timeout=HANG_GUARD_S) for p in procs]
+    results = [p.communicate(timeout=RUN_GUARD_S) for p in procs]
     for proc, (_out, err) in zip(procs, results):
         assert proc.returncode == 0, err[-2000:]  # witness: each build's own exit status and errors
     assert (out / "index.html").is_file() and (out / "notebooks" / "02_mean_field_table1.html").is_file()
@@ -269,6 +271,7 @@ def test_three_builds_into_one_folder_at_once_each_leave_a_whole_site(tmp_path):
 
 
 def test_a_killed_builds_work_folder_is_removed_by_the_next(tmp_path):
+    # witness: a work folder named after a process that has ended (removed) and one of a living process (kept)
     folder = _folder(tmp_path)
     dead = subprocess.Popen(["true"])
     dead.wait()
@@ -295,7 +298,7 @@ def test_a_full_disk_is_one_line_naming_the_site(tmp_path):
                   "exit $status")
         env = {k: v for k, v in os.environ.items() if k != outputs.STAGE_ENV}
         proc = subprocess.run(["unshare", "-rm", "sh", "-ec", script], cwd=outputs.ROOT, env=env, capture_output=True,
-                              text=True, timeout=HANG_GUARD_S)
+                              text=True, timeout=RUN_GUARD_S)
         assert proc.returncode == 2, proc.stderr[-2000:]
         lines = proc.stderr.strip().splitlines()
         # witness: the one error line, and what the full device holds afterwards
