@@ -13,11 +13,16 @@ from nanoflux.running import outputs
 PARTS = ("nanoflux", "notebooks", "figures")
 
 
+#: What a clone leaves out: bytecode, and the publication areas and run marks of runs that other tests start in
+#: the repository at the same time (a copied area of a live run would be another process's, and left alone).
+LEFT_OUT = shutil.ignore_patterns("__pycache__", ".nanoflux-*")
+
+
 def make_clone(folder: Path) -> Path:
     """A copy of the repository's code, stored notebooks and figures in ``folder`` (created)."""
     folder.mkdir(parents=True, exist_ok=True)
     for part in PARTS:
-        shutil.copytree(outputs.ROOT / part, folder / part, ignore=shutil.ignore_patterns("__pycache__"))
+        shutil.copytree(outputs.ROOT / part, folder / part, ignore=LEFT_OUT)
     return folder
 
 
