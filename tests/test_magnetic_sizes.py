@@ -117,3 +117,21 @@ def test_notebook_10_parameters_are_checked(change, message):
     with pytest.raises(ValueError, match=message.replace("(", r"\(").replace(")", r"\)").replace("+", r"\+")):
         parameters.validate("10_critical_sizes", values)
     assert parameters.defaults("10_critical_sizes") == parameters.DEFAULTS["10_critical_sizes"]
+
+
+def test_markers_drawn_over_each_other_are_named_under_the_legend():
+    from nanoflux.plots import critical_sizes as size_plots
+
+    fe = critical_sizes.sizes_row("Fe", 300.0, 100.0)
+    # witness: the two Fe radii themselves, 12.2 and 12.8 nm, closer on the log axis than a marker's width
+    assert math.log10(fe.superparamagnetic_nm / fe.coherent_nm) < size_plots.OVERLAP_DECADES
+    assert [("coherent rotation", fe.coherent_nm), ("superparamagnetic", fe.superparamagnetic_nm)] \
+        in size_plots.overlapping(fe)
+    apart = fe._replace(exchange_nm=1.0, coherent_nm=3.0, superparamagnetic_nm=9.0, single_domain_nm=27.0,
+                        paper_sphere_nm=81.0)
+    assert size_plots.overlapping(apart) == [] and size_plots.overlap_note([apart]) is None
+    together = apart._replace(coherent_nm=1.05)
+    assert size_plots.overlapping(together) == [[("exchange length", 1.0), ("coherent rotation", 1.05)]]
+    fig = size_plots.sizes_figure([together])
+    texts = [t.get_text() for t in fig.axes[0].get_legend().get_texts()]
+    assert texts[-1] == "markers drawn over each other:\nFe: exchange length 1 nm, coherent rotation 1.05 nm"

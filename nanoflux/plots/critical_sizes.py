@@ -2,7 +2,10 @@
 material on a logarithmic radius axis, in the house style of :mod:`nanoflux.plots.style`."""
 from __future__ import annotations
 
+import math
+
 from matplotlib.figure import Figure
+from matplotlib.lines import Line2D
 
 from nanoflux.plots.save import describe_figure
 from nanoflux.plots.style import BLUE, GREY, INK, RED, formula, style
@@ -19,12 +22,44 @@ MARKS = (
 )
 
 
+#: Each marker's size in a sentence (the note on markers drawn over each other).
+NAMES = {"exchange_nm": "exchange length", "coherent_nm": "coherent rotation",
+         "superparamagnetic_nm": "superparamagnetic", "single_domain_nm": "single domain",
+         "paper_sphere_nm": "Eq. 4"}
+#: Markers closer than this on the log axis (decades; a marker is about 0.045 decade wide) are drawn over each other.
+OVERLAP_DECADES = 0.05
+
+
+def overlapping(row) -> list[list[tuple[str, float]]]:
+    """The groups of ``row``'s sizes (SizesRow) whose markers are drawn over each other: neighbours on the log
+    axis closer than :data:`OVERLAP_DECADES`, each group as (name, radius in nm) from the smallest."""
+    sizes = sorted((getattr(row, key), NAMES[key]) for key, _, _ in MARKS)
+    groups, current = [], [sizes[0]]
+    for size in sizes[1:]:
+        if math.log10(size[0] / current[-1][0]) < OVERLAP_DECADES:
+            current.append(size)
+        else:
+            groups.append(current)
+            current = [size]
+    groups.append(current)
+    return [[(name, value) for value, name in group] for group in groups if len(group) > 1]
+
+
+def overlap_note(rows) -> str | None:
+    """One line per material whose markers overlap, naming each size and its radius; None when none do."""
+    lines = [f"{r.material}: " + ", ".join(f"{name} {value:.3g} nm" for name, value in group)
+             for r in rows for group in overlapping(r)]
+    return "markers drawn over each other:\n" + "\n".join(lines) if lines else None
+
+
 def sizes_figure(rows, limits=(0.2, 100.0)) -> Figure:
     """One row per material (SizesRow): the cluster crossover (30 to 700 atoms) and notebook 08's continuum
     lengths as bands, the sizes as markers, the paper's radius as a star."""
     temperature, time = rows[0].temperature_K, rows[0].time_s
     with style():
-        fig = Figure(figsize=(7.2, 0.8 * len(rows) + 3.0))
+        note = overlap_note(rows)
+        extra = 0.0 if note is None else 0.17 * (note.count("\n") + 1)
+        fig = Figure(figsize=(7.2, 0.8 * len(rows) + 3.0 + extra))
         ax = fig.subplots()
         for y, r in enumerate(rows):
             if r.atom_like_nm is not None:
@@ -43,14 +78,21 @@ def sizes_figure(rows, limits=(0.2, 100.0)) -> Figure:
         ax.set_xlabel("radius of a sphere [nm]")
         ax.set_title(f"Critical sizes of a magnetic sphere at {temperature:g} K ({time:g} s measurement)", fontsize=10)
         ax.grid(axis="y", visible=False)
-        ax.legend(fontsize=8, loc="upper center", bbox_to_anchor=(0.5, -0.14), ncol=1, frameon=False)
+        handles, labels = ax.get_legend_handles_labels()
+        if note is not None:  # the note as the legend's last entry, without a mark
+            handles.append(Line2D([], [], ls="none"))
+            labels.append(note)
+        ax.legend(handles, labels, fontsize=8, loc="upper center", bbox_to_anchor=(0.5, -0.14), ncol=1,
+                  frameon=False)
         fig.tight_layout()
     each = "; ".join(f"{r.material}: exchange length {r.exchange_nm:.2g}, coherent rotation {r.coherent_nm:.3g}, "
                      f"single domain {r.single_domain_nm:.3g}, superparamagnetic {r.superparamagnetic_nm:.3g}, "
                      f"paper {r.paper_sphere_nm:.4g} nm" for r in rows)
+    overlaps = "" if note is None else " A note under the legend names the " + note.replace("\n", "; ", 1).replace(
+        "\n", "; ") + "."
     return describe_figure(fig, f"""Chart with one row per material on a logarithmic radius axis from {limits[0]:g}
         to {limits[1]:g} nm: a grey band for the atom-to-bulk crossover of cluster moments (about 0.4 to 1.3 nm),
         a blue band for notebook 08's continuum lengths (about 1 to 8 nm), markers for the exchange length, the
         coherent-rotation radius, the superparamagnetic radius at {temperature:g} K for {time:g} s and Coey's
         single-domain radius (hollow red: outside its validity for these soft materials), and a blue star for
-        the paper's Eq. 4 radius with a sphere's field. {each}.""")
+        the paper's Eq. 4 radius with a sphere's field. {each}.{overlaps}""")
