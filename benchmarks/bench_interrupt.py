@@ -28,6 +28,8 @@ from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
 
+#: Ctrl-C as a terminal gives it, even when this script was started in the background (SIGINT ignored).
+CTRL_C = "import signal\nsignal.signal(signal.SIGINT, signal.default_int_handler)\n"
 SETUP = ("import threading, time\n"
          "import numpy as np\n"
          "from nanoflux import dipole_field\n"
@@ -41,7 +43,7 @@ IDLE_S = 0.5
 
 def plain_process(size: dict) -> dict:
     """One interrupted call in a child process: stop, CPU after it, and exit, in seconds."""
-    child = (SETUP.format(**size) +
+    child = (CTRL_C + SETUP.format(**size) +
              "print('started', flush=True)\n"
              "try:\n"
              "    dipole_field(pts, pos, mom)\n"

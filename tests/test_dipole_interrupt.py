@@ -79,6 +79,9 @@ def after_stop(pause_s):
 LONG = {"N": 20000, "M": 1000000}
 #: 500,000 dipoles at 8,000 points (too few for a second thread, one chunk): 4e9 pairs, about 20 s on one core
 LONG_ONE_THREAD = {"N": 500000, "M": 8000}
+#: Ctrl-C as a terminal gives it: a process started in the background by a non-interactive shell (a CI
+#: runner, `make test &`) inherits SIGINT ignored, and Python then never raises KeyboardInterrupt.
+CTRL_C = "import signal\nsignal.signal(signal.SIGINT, signal.default_int_handler)\n"
 PAUSE_S = 0.5  # after the stop: long enough for a worker left running to begin or end a tile or a chunk
 
 
@@ -113,7 +116,7 @@ def check_stopped(shown: dict, threads: str) -> None:
 
 @pytest.mark.parametrize("size, threads", [(LONG, "several"), (LONG_ONE_THREAD, "one")], ids=["threads", "one-thread"])
 def test_ctrl_c_stops_a_long_call(size, threads):
-    child = (SETUP.format(**size, began="print('computing', flush=True)") +
+    child = (CTRL_C + SETUP.format(**size, began="print('computing', flush=True)") +
              "print('started', flush=True)\n"
              "try:\n"
              "    dipole_field(pts, pos, mom)\n"
