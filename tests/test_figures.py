@@ -238,6 +238,23 @@ def test_log_axes_read_powers_of_ten():
     assert "$10^{4}$" in top and not any("e" in t for t in top if not t.startswith("$"))
 
 
+@pytest.mark.parametrize("B_range, N_range, n", [((1e-6, 100), (1, 1e9), 8.5e28), ((1e-9, 1e3), (1, 1e12), 1e20),
+                                                  ((0.5, 0.6), (3, 4), 1e23)], ids=["wide", "wider", "narrow"])
+def test_figure_2_at_ranges_no_test_stores_is_whole_and_labelled(B_range, N_range, n):
+    fig = plots.figure2(B_range, N_range, n)
+    save.plain_log_labels(fig)
+    # witness: what save_figure refuses (texts past the canvas, under 6 pt); a tick outside a wide log axis's
+    # view was once taken for a drawn one, and fig2 at 1e-6 to 100 T was refused
+    assert save.text_outside_canvas(fig) == [] and save.small_text(fig) == []
+    texts, _ = save._visible_texts(fig)
+    # B below, r_c at the left, N on top (the twin's y axis is the first's): each, however narrow its range,
+    # carries at least two labelled ticks
+    for name, axis in (("B", fig.axes[0].xaxis), ("r_c", fig.axes[0].yaxis), ("N", fig.axes[1].xaxis)):
+        shown = set(axis.get_ticklabels(minor=False) + axis.get_ticklabels(minor=True))
+        labels = [t.get_text() for t in texts if t in shown]
+        assert len(labels) >= 2, (name, labels)
+
+
 def test_overlapping_markers_carry_a_note():
     from nanoflux.plots import assumptions
 

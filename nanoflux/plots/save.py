@@ -47,7 +47,8 @@ def all_axes(fig: Figure) -> list:
 
 def plain_log_labels(fig: Figure) -> None:
     """House style for logarithmic axes: decades labelled by :func:`tick_label` (plain numbers from 0.001
-    to 1000, powers of ten beyond), minor ticks unlabelled, except 2 and 5 on an axis under two decades."""
+    to 1000, powers of ten beyond), minor ticks unlabelled, except 2 and 5 on an axis under two decades and
+    every one on an axis under half a decade (so that a narrow range still reads)."""
     from matplotlib import ticker
 
     for ax in all_axes(fig):
@@ -55,7 +56,9 @@ def plain_log_labels(fig: Figure) -> None:
             if axis.get_scale() == "log":
                 axis.set_major_formatter(ticker.FuncFormatter(lambda x, _pos: tick_label(x)))
                 low, high = sorted(axis.get_view_interval())
-                if low > 0 and high / low < 100:  # under two decades: label 2 and 5 of each decade too
+                if low > 0 and high / low < 3:  # under half a decade: label every minor tick (5, 6, 7 ...)
+                    axis.set_minor_formatter(ticker.FuncFormatter(lambda x, _pos: tick_label(x)))
+                elif low > 0 and high / low < 100:  # under two decades: label 2 and 5 of each decade too
                     axis.set_minor_formatter(ticker.FuncFormatter(
                         lambda x, _pos: tick_label(x) if round(x / 10 ** np.floor(np.log10(x) + 1e-9)) in (2, 5)
                         else ""))
@@ -73,10 +76,14 @@ def _visible_texts(fig: Figure):
     agg.draw()
     hidden = set()  # tick labels of ticks outside an axis's view: matplotlib positions but never draws them
     for ax in all_axes(fig):
-        for axis in (ax.xaxis, ax.yaxis):
-            low, high = sorted(axis.get_view_interval())
+        for axis in (ax.xaxis, ax.yaxis):  # compared on the axis's scale (a log axis in decades)
+            scale = axis.get_transform()
+            low, high = sorted(scale.transform(np.asarray(axis.get_view_interval(), dtype=float)))
+            slack = 1e-9 * (high - low)
             for tick in axis.get_major_ticks() + axis.get_minor_ticks():
-                if not low - 1e-9 * abs(high - low) <= tick.get_loc() <= high + 1e-9 * abs(high - low):
+                with np.errstate(divide="ignore", invalid="ignore"):  # a tick at 0 on a log axis: not in view
+                    where = scale.transform(np.array([tick.get_loc()], dtype=float))[0]
+                if not low - slack <= where <= high + slack:
                     hidden.update((id(tick.label1), id(tick.label2)))
     texts = [text for text in fig.findobj(Text)
              if id(text) not in hidden and text.get_visible() and text.get_text().strip()
