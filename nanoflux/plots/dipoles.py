@@ -141,9 +141,8 @@ def checks_figure(divergence, flux, fluctuation, law, *, aligned: bool = True) -
         c.set_ylabel("relative spread of $B_z$ at the probe")
         c.legend(fontsize=8, loc="upper center", bbox_to_anchor=(0.5, -0.22), frameon=False)
         notes.axis("off")
-        notes.text(-0.08, 1.0, "\n".join(_flux_notes(flux, shown_N)), transform=notes.transAxes, va="top",
-                   fontsize=9, color=INK)
         fig.tight_layout()
+        _write_notes(fig, notes, flux, shown_N)
     worst_flux = max((max(r.relative_inside, r.relative_outside) for r in flux), default=float("nan"))
     median, halved = [r.h_q50 for r in point], [r.h2_q50 for r in point]
     missing = " " + _missing_points(shown_N) if _missing_points(shown_N) else ""
@@ -169,8 +168,25 @@ def _missing_points(shown_N: dict) -> str:
                     for model, gaps in lacking if gaps)
 
 
-def _flux_notes(flux, shown_N) -> list[str]:
-    """The notes of panel (b), as lines: how round-off is drawn, the largest value, the points left out."""
+def _write_notes(fig: Figure, notes, flux, shown_N) -> None:
+    """Write :func:`_flux_notes` into the key cell ``notes``, lines of 40 characters where they fit inside the
+    canvas (the panels' labels move the cell with the data) and shorter where they do not."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+    renderer = FigureCanvasAgg(fig).get_renderer()
+    for width in range(40, 19, -2):
+        text = notes.text(-0.08, 1.0, "\n".join(_flux_notes(flux, shown_N, width)), transform=notes.transAxes,
+                          va="top", fontsize=9, color=INK)
+        box = text.get_window_extent(renderer)
+        if box.x1 <= fig.bbox.x1 and box.y0 >= fig.bbox.y0:
+            return
+        text.remove()
+    notes.add_artist(text)  # the narrowest: save_figure names it if even that does not fit
+
+
+def _flux_notes(flux, shown_N, width: int = 40) -> list[str]:
+    """The notes of panel (b), as lines of at most ``width`` characters: how round-off is drawn, the largest
+    value, the points left out."""
     worst = max((max(r.relative_inside, r.relative_outside) for r in flux), default=float("nan"))
     paragraphs = [f"Shaded: below ${tex(ROUND_OFF)}$ (written \"<\u00a0{ROUND_OFF:.0e}\" in the notebook's tables), "
                   "float64 round-off, whose digits differ between machines. Each such value is drawn at "
@@ -179,5 +195,5 @@ def _flux_notes(flux, shown_N) -> list[str]:
                   f"Largest value: ${tex(worst, 1).replace(' ', '')}$.", _missing_points(shown_N)]
     lines = ["Notes on (b)"]
     for paragraph in filter(None, paragraphs):
-        lines += ["", *textwrap.wrap(paragraph, 40)]
+        lines += ["", *textwrap.wrap(paragraph, width)]
     return lines
