@@ -113,7 +113,8 @@ def _cmd_classroom(args) -> int:
     from nanoflux.classroom.app import ClassroomError, serve
 
     try:
-        return serve(args.port, browser=args.browser)
+        return serve(args.port, host=args.host, students=args.students, projector=args.projector,
+                     browser=args.browser)
     except ClassroomError as exc:
         sys.stderr.write(f"nanoflux classroom: error: {exc}\n")
         return USAGE_ERROR
@@ -135,7 +136,7 @@ def _whole_number(name: str, low: int = 1, high: int | None = None):
 
 
 def build_parser() -> argparse.ArgumentParser:
-    from nanoflux.classroom.app import DEFAULT_PORT
+    from nanoflux.classroom.app import DEFAULT_HOST, DEFAULT_PORT, DEFAULT_STUDENTS, MAX_STUDENTS
     from nanoflux.flux import CONVENTIONS
     from nanoflux.materials import MATERIALS
 
@@ -202,12 +203,22 @@ def build_parser() -> argparse.ArgumentParser:
                                                 "folder is replaced only if it is empty or a site built here")
     p.set_defaults(func=_cmd_site)
 
-    p = sub.add_parser("classroom", help="the explorer and the exercises as a Voila app on 127.0.0.1",
+    p = sub.add_parser("classroom", help="the explorer and the exercises as a Voila app for a class",
                        description="Serve notebook 07's explorer and exercises with Voila (no code shown) on "
-                                   "http://127.0.0.1:PORT/ and open it in the browser. It works with no network, "
-                                   "writes nothing into the repository, and stops with Ctrl-C.")
+                                   "http://HOST:PORT/ and open it in the browser. Whoever opens it can move the "
+                                   "app's controls and answer its exercises, nothing else. It works with no "
+                                   "internet, writes nothing into the repository, and stops with Ctrl-C.")
+    p.add_argument("--host", default=DEFAULT_HOST, metavar="ADDRESS",
+                   help=f"the address to serve on: {DEFAULT_HOST} (default: this computer only), 0.0.0.0 (every "
+                        "network it is on: a class), or one address of this computer")
     p.add_argument("--port", type=_whole_number("--port", 1, 65535), default=DEFAULT_PORT, metavar="P",
                    help=f"the port to serve on (default {DEFAULT_PORT})")
+    p.add_argument("--students", type=_whole_number("--students", 1, MAX_STUDENTS), default=DEFAULT_STUDENTS,
+                   metavar="N", help=f"places: pages served at once, each with its kernel, all started before the "
+                                     f"lesson, about 120 MB each (default {DEFAULT_STUDENTS}); beyond, a page says "
+                                     "the class is full")
+    p.add_argument("--projector", action="store_true",
+                   help="start every page in projector mode (the chart across the window, large text)")
     p.add_argument("--no-browser", dest="browser", action="store_false", help="do not open a browser")
     p.set_defaults(func=_cmd_classroom)
     return parser

@@ -73,8 +73,8 @@ def app(tmp_path_factory):
     before = _repository_files()
     port = _free_port()
     cwd = tmp_path_factory.mktemp("teacher")
-    proc = subprocess.Popen([sys.executable, "-m", "nanoflux", "classroom", "--port", str(port), "--no-browser"],
-                            cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    proc = subprocess.Popen([sys.executable, "-m", "nanoflux", "classroom", "--port", str(port), "--no-browser",
+                             "--students", "2"], cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     deadline = time.monotonic() + 60
     while True:  # listening: a connection, not a page load (which would start a kernel)
         try:
@@ -88,9 +88,13 @@ def app(tmp_path_factory):
     yield {"url": f"http://127.0.0.1:{port}/", "proc": proc, "before": before}
     proc.terminate()
     output, _ = proc.communicate(timeout=30)
-    # witness: the app stopped cleanly on SIGTERM and said nothing but its one line
+    # witness: the app stopped cleanly on SIGTERM and said nothing but its two lines: where it is, and that only
+    # this computer can open it (the default address, 127.0.0.1)
     assert proc.returncode == 0, output
-    assert output.strip().splitlines() == [f"classroom app on http://127.0.0.1:{port}/ (Ctrl-C stops it)"]
+    assert output.strip().splitlines() == [
+        f"classroom app on http://127.0.0.1:{port}/ (Ctrl-C stops it)",
+        "only this computer can open it; for a class, start it with --host 0.0.0.0 (or this computer's address on the "
+        "classroom's network)"]
 
 
 @pytest.fixture(scope="module")
