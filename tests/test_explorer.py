@@ -239,7 +239,7 @@ def test_projector_mode_switches_the_chart_and_the_stylesheet(monkeypatch):
     app.projector.value = True
     wide = Image.open(BytesIO(app.image.value)).size
     assert "<style>" in app.style.value and app.explorer.plot.layout == "projector"
-    assert wide[0] / wide[1] > 2 > normal[0] / normal[1]  # 12.5 x 5.5 in against 6.0 x 4.6 in
+    assert wide[0] / wide[1] > 2 > normal[0] / normal[1]  # 12.5 x 6.0 in against 6.0 x 4.6 in
     app.material.value = "Ni"  # the controls drive the projector's chart
     assert "Ni sphere" in app.explorer.plot.readout.get_text()
     app.projector.value = False

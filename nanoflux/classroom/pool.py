@@ -12,12 +12,33 @@ kernels, 30 of them started while the class works. :func:`capped` wraps the kern
   (the app's option), and a place freed (a tab closed, a kernel culled) warms a kernel for the next student;
 * nothing is refilled while the app shuts down.
 
+Each kernel's own output (a warning, a traceback while it stops because a page closed) goes to ``kernels.log`` in
+the app's temporary folder, not to the teacher's terminal (:class:`QuietKernelManager`, voila.json's
+``MappingKernelManager.kernel_manager_class``).
+
 It relies on Voila 0.5's kernel manager internals (``_pools``, ``kernel_pools_config``, ``get_rendered_notebook``,
 ``fill_if_needed``), pinned by pyproject's ``voila>=0.5,<0.6`` and tested by tests/test_classroom_server.py.
 """
 from __future__ import annotations
 
 import math
+import os
+import tempfile
+
+from jupyter_server.services.kernels.kernelmanager import ServerKernelManager
+
+
+class QuietKernelManager(ServerKernelManager):
+    """A kernel whose standard output and error go to ``kernels.log`` in the app's temporary folder (TMPDIR)."""
+
+    async def _async_pre_start_kernel(self, **kw):
+        cmd, kw = await super()._async_pre_start_kernel(**kw)
+        if "stdout" not in kw and "stderr" not in kw:
+            log = open(os.path.join(tempfile.gettempdir(), "kernels.log"), "ab")
+            kw["stdout"] = kw["stderr"] = log
+        return cmd, kw
+
+    pre_start_kernel = _async_pre_start_kernel
 
 
 def capped(original):

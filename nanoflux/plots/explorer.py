@@ -33,13 +33,13 @@ class Layout:
 
 
 #: Beside the controls: 6.0 x 4.6 in shown 576 px wide (96 px per inch), legend under the axes. For a projector:
-#: 12.5 x 5.5 in, the shape a 1280 x 720 screen leaves under a row of controls, shown about 1245 px wide, so that
-#: 1 pt is about 1.38 CSS px (text of 13 pt or more is 18 px or more); the legend in one column at the right.
+#: 12.5 x 6.0 in, about the shape a 1280 x 720 screen leaves under two rows of controls, shown about 1245 px wide, so
+#: that 1 pt is about 1.38 CSS px (text of 13 pt or more is 18 px or more); the legend in one column at the right.
 LAYOUTS = {
     "normal": Layout((6.0, 4.6), {"loc": "lower center", "ncol": 2}, 8, 10, None, None,
                      {"left": 0.13, "right": 0.96, "top": 0.77, "bottom": 0.27}),
-    "projector": Layout((12.5, 5.5), {"loc": "center right", "ncol": 1, "borderaxespad": 0.6}, 13, 14, 13, 14,
-                        {"left": 0.075, "right": 0.655, "top": 0.74, "bottom": 0.13}),
+    "projector": Layout((12.5, 6.0), {"loc": "center right", "ncol": 1, "borderaxespad": 0.6}, 13, 14, 13, 14,
+                        {"left": 0.075, "right": 0.655, "top": 0.76, "bottom": 0.12}),
 }
 
 
