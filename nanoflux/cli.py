@@ -120,6 +120,16 @@ def _cmd_classroom(args) -> int:
         return USAGE_ERROR
 
 
+def _cmd_lab(args) -> int:
+    from nanoflux.classroom.lab import LabError, serve
+
+    try:
+        return serve(args.port, browser=args.browser)
+    except LabError as exc:
+        sys.stderr.write(f"nanoflux lab: error: {exc}\n")
+        return USAGE_ERROR
+
+
 def _whole_number(name: str, low: int = 1, high: int | None = None):
     """An argparse type: a whole number from ``low`` to ``high``, checked by :func:`nanoflux.validate.whole_number`
     (the rule the library applies to the same value)."""
@@ -221,6 +231,17 @@ def build_parser() -> argparse.ArgumentParser:
                    help="start every page in projector mode (the chart across the window, large text)")
     p.add_argument("--no-browser", dest="browser", action="store_false", help="do not open a browser")
     p.set_defaults(func=_cmd_classroom)
+
+    p = sub.add_parser("lab", help="JupyterLab on your own copies of the notebooks (workspace/, which git ignores)",
+                       description="Copy the notebooks you have no copy of yet into workspace/ (git ignores it; "
+                                   "your copies are never overwritten) and open JupyterLab there, on "
+                                   "http://127.0.0.1:PORT/. Its kernels compute as `nanoflux reproduce`'s do: a run "
+                                   "at the paper's values rewrites figures/ byte for byte, other values go to "
+                                   "build/runs/. Ctrl-C stops it.")
+    p.add_argument("--port", type=_whole_number("--port", 1, 65535), default=8888, metavar="P",
+                   help="the port to serve on (default 8888)")
+    p.add_argument("--no-browser", dest="browser", action="store_false", help="do not open a browser")
+    p.set_defaults(func=_cmd_lab)
     return parser
 
 

@@ -88,10 +88,10 @@ class App:
         except Exception:  # noqa: BLE001 - the server is gone
             return []
 
-    def settle(self, count: int | None = None) -> int:
+    def settle(self, count: int | None = None, timeout: float = GUARD_S) -> int:
         """Wait until the server runs ``count`` kernels (default: one per place: the pool is warm)."""
         count = self.students if count is None else count
-        deadline = time.monotonic() + GUARD_S
+        deadline = time.monotonic() + timeout
         while len(self.kernels()) != count:
             if time.monotonic() > deadline:
                 raise AssertionError(f"{len(self.kernels())} kernels, not {count}: {self.output()}")

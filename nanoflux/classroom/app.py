@@ -210,7 +210,7 @@ def serve(port: int = DEFAULT_PORT, *, host: str = DEFAULT_HOST, students: int =
                 # once; and the server stops too if this process is killed (Linux: the parent-death signal).
                 proc = subprocess.Popen(command(workdir, sock.fileno(), students), cwd=workdir,
                                         env=environment(workdir, projector=projector), start_new_session=True,
-                                        pass_fds=(sock.fileno(), lock.fileno()), preexec_fn=_die_with_parent)
+                                        pass_fds=(sock.fileno(), lock.fileno()), preexec_fn=die_with_parent)
                 sock.close()
                 if browser:
                     threading.Thread(target=_open_browser, args=(_local_url(host, port),), daemon=True).start()
@@ -254,7 +254,7 @@ def _open_browser(url: str) -> None:
         pass
 
 
-def _die_with_parent() -> None:
+def die_with_parent() -> None:
     """In the child, before the server starts: SIGTERM when the parent dies (Linux; elsewhere nothing)."""
     if sys.platform.startswith("linux"):
         import ctypes
