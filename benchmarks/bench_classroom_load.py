@@ -227,7 +227,8 @@ async def the_class(base: str, args, assets, memory: Memory) -> list[Student]:
 
 
 def warm(app: App, timeout: float) -> float:
-    """Wait until the app's pool holds a kernel per place and its processes are quiet; seconds waited."""
+    """Wait until the app's pool holds a kernel per place, each with its page rendered: the app's processes,
+    together, use under a fifth of a core for three seconds in a row; seconds waited."""
     start = time.monotonic()
     app.settle(timeout=timeout)
     quiet = 0
@@ -235,7 +236,7 @@ def warm(app: App, timeout: float) -> float:
         processes = tree(app.proc.pid)
         before = cpu_seconds(processes)
         time.sleep(1)
-        quiet = quiet + 1 if cpu_seconds(processes) - before < 0.15 * len(processes) else 0
+        quiet = quiet + 1 if cpu_seconds(processes) - before < 0.2 else 0
     return time.monotonic() - start
 
 

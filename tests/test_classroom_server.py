@@ -5,6 +5,7 @@ behind after any signal or, for SIGKILL of everything, after the next start.
 The app runs as a teacher starts it (``nanoflux classroom``, tests/classroom_app.py) with a few places.
 """
 import concurrent.futures
+import os
 import signal
 import subprocess
 import sys
@@ -139,8 +140,11 @@ def test_sigkill_of_everything_is_cleaned_by_the_next_start(tmp_path):
 # -- the command line ------------------------------------------------------------------------------------------
 
 def _run(tmp_path, *args):
+    """``nanoflux classroom ARGS`` with a temporary folder of its own (``tmp_path/tmp``)."""
+    (tmp_path / "tmp").mkdir()
     return subprocess.run([sys.executable, "-m", "nanoflux", "classroom", "--no-browser", *args], cwd=tmp_path,
-                          capture_output=True, text=True, timeout=GUARD_S)
+                          env={**os.environ, "TMPDIR": str(tmp_path / "tmp")}, capture_output=True, text=True,
+                          timeout=GUARD_S)
 
 
 def test_two_apps_started_together_on_one_port_one_serves_the_other_says_so(tmp_path):
@@ -173,11 +177,10 @@ def test_two_apps_started_together_on_one_port_one_serves_the_other_says_so(tmp_
     (["--students", "many"], "not a whole number: 'many'"),
 ])
 def test_bad_address_or_places_is_one_line_and_starts_nothing(tmp_path, args, words):
-    before = set(Path(classroom.tempfile.gettempdir()).glob(classroom.PREFIX + "*"))
     done = _run(tmp_path, "--port", str(free_port()), *args)
     assert done.returncode == 2 and done.stdout == ""
     assert len(done.stderr.splitlines()) == 1 and words in done.stderr, done.stderr
-    assert set(Path(classroom.tempfile.gettempdir()).glob(classroom.PREFIX + "*")) <= before
+    assert list((tmp_path / "tmp").iterdir()) == []  # no folder made for an app that never started
 
 
 def test_what_the_app_says_to_the_teacher(monkeypatch):
