@@ -1,6 +1,7 @@
 # Two commands do all set-up on a fresh machine (Python 3.10+ and make):
 #   make reproduce   recompute everything (creates .venv with what reproducing needs)
 #   make test        run every test (adds the test tools; installs Chromium if missing, as root)
+#   make check       the unit tier only, for the inner loop (no kernel, browser or Sphinx build)
 #   make site        the executed notebooks as a static HTML site in build/site
 #   make classroom   the explorer and exercises as a Voila app on http://127.0.0.1:8866/ (HOST=0.0.0.0 for a class)
 #   make lab         JupyterLab on your own copies of the notebooks, in workspace/ (git ignores it)
@@ -17,7 +18,7 @@ LOCKED := $(shell $(PYTHON) -c 'import platform, sys; print(int(sys.platform == 
 UVPIP  := $(UV) pip install --quiet --compile-bytecode --python $(BIN)/python
 LOCKOPTS := --generate-hashes --python-version 3.11 --python-platform x86_64-manylinux_2_28 --quiet
 
-.PHONY: reproduce test site pdf classroom lab lock readme browser pdftools tex clean
+.PHONY: reproduce test check site pdf classroom lab lock readme browser pdftools tex clean
 
 $(UV):
 	@echo "[set-up 1/3] creating $(VENV) with $$($(PYTHON) --version)"
@@ -39,10 +40,13 @@ define install
 	@touch $@
 endef
 
-$(VENV)/.reproduce-installed: requirements/reproduce.lock pyproject.toml | $(UV)
+# jupyter-config/ is installed into the environment with the package: a change there reinstalls it
+CONFIG := $(shell find jupyter-config -type f)
+
+$(VENV)/.reproduce-installed: requirements/reproduce.lock pyproject.toml $(CONFIG) | $(UV)
 	$(call install,reproduce.lock,)
 
-$(VENV)/.test-installed: requirements/test.lock pyproject.toml | $(UV)
+$(VENV)/.test-installed: requirements/test.lock pyproject.toml $(CONFIG) | $(UV)
 	$(call install,test.lock,[test])
 	@touch $(VENV)/.reproduce-installed
 
@@ -63,6 +67,10 @@ reproduce: $(VENV)/.reproduce-installed
 
 test: $(VENV)/.test-installed $(CFF)/.installed browser pdftools tex
 	$(BIN)/python -m pytest
+
+# The tiers (markers, given by conftest.py): unit, notebooks, browser, slow; `make check` is the first.
+check: $(VENV)/.test-installed
+	$(BIN)/python -m pytest tests -m unit
 
 site: $(VENV)/.test-installed
 	@$(BIN)/nanoflux site
@@ -93,15 +101,17 @@ lock: | $(UV)
 	$(UV) pip compile pyproject.toml requirements/build.in -c requirements/test.lock $(LOCKOPTS) -o requirements/reproduce.lock
 	$(UV) pip compile requirements/cffconvert.in $(LOCKOPTS) -o requirements/cffconvert.lock
 
-# Headless Chromium and its driver for the browser tests, from Debian's packages; installed
-# only when missing, and only as root (CI). Otherwise the browser tests skip, or fail under CI=true.
+# Headless Chromium and its driver for the browser tests, and strace for the fault-injection tests (it slows
+# every rename of a run so that a signal lands inside publishing), from Debian's packages; installed only
+# when missing, and only as root (CI). Otherwise those tests skip, or fail under CI=true.
 browser:
-	@if [ ! -x /usr/bin/chromium ] || [ ! -x /usr/bin/chromedriver ]; then \
+	@if [ ! -x /usr/bin/chromium ] || [ ! -x /usr/bin/chromedriver ] || [ ! -x /usr/bin/strace ]; then \
 	  if [ "$$(id -u)" = 0 ]; then \
-	    echo "installing chromium and chromium-driver (Debian) for the browser tests"; \
-	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver >/dev/null; \
+	    echo "installing chromium, chromium-driver and strace (Debian) for the browser and fault-injection tests"; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver \
+	      strace >/dev/null; \
 	  else \
-	    echo "chromium or chromedriver missing and not root: the browser tests will skip"; \
+	    echo "chromium, chromedriver or strace missing and not root: the browser or fault-injection tests will skip"; \
 	  fi; \
 	fi
 

@@ -11,7 +11,6 @@ percentile against the target: median under 100 ms in Voila on 2 cores.
 """
 import argparse
 import os
-import socket
 import statistics
 import subprocess
 import sys
@@ -36,12 +35,6 @@ new MutationObserver(() => {
 """
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--presses", type=int, default=60, help="measured key presses (default 60)")
@@ -51,21 +44,15 @@ def main() -> int:
     from selenium.webdriver.common.keys import Keys
 
     from chromium import chromium
+    from helpers import free_port, wait_for_port
 
     port = free_port()
     app = subprocess.Popen([sys.executable, "-m", "nanoflux", "classroom", "--port", str(port), "--no-browser"],
                            cwd=tempfile.gettempdir(), stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT)
     driver = None
     try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                socket.create_connection(("127.0.0.1", port), timeout=1).close()
-                break
-            except OSError:
-                if time.monotonic() > deadline:
-                    raise SystemExit("the classroom app did not start") from None
-                time.sleep(0.1)
+        if not wait_for_port(port, app):
+            raise SystemExit("the classroom app did not start")
         driver = chromium(Path(tempfile.mkdtemp(prefix="bench-chromium-")), width=1280, height=720)
         start = time.perf_counter()
         driver.get(f"http://127.0.0.1:{port}/")

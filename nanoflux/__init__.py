@@ -21,11 +21,13 @@ dipole formula + superposition         :func:`dipole_field` (``nanoflux/dipoles.
 div B, closed-surface flux, 1/sqrt(N)  :func:`divergence_residual`, :func:`net_flux_through_sphere`,
                                        :func:`field_fluctuation` (``nanoflux/dipole_checks.py``)
 current loop against charge pair       ``nanoflux/dipole_models.py``
-crystals, atoms to continuum           ``nanoflux/lattice.py``, ``nanoflux/continuum.py``
+crystals, atoms to continuum           ``nanoflux/lattice.py``, ``nanoflux/continuum.py``,
+                                       ``nanoflux/disc_flux.py`` (nested flux sums)
+critical sizes of nanomagnetism        ``nanoflux/magnetic_sizes.py``; A and K1: ``nanoflux/materials.py``
 =====================================  ===========================================
 
 Around them: ``validate`` (every input check) and ``formatting`` (every number written), ``report`` and
-``tables`` (tables of results), and four subpackages: ``studies`` (what notebooks 05, 06 and 08 compute),
+``tables`` (tables of results), and four subpackages: ``studies`` (what notebooks 05, 06, 08 and 10 compute),
 ``plots`` (every figure, in one house style), ``running`` (the notebooks' parameters, the output rule and
 ``nanoflux reproduce``), ``site`` (``nanoflux site``) and ``classroom`` (``nanoflux classroom``); ``cli``
 is the command line.

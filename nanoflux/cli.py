@@ -1,18 +1,23 @@
 """The ``nanoflux`` command line: parse, call one library function, map errors to exit codes.
 
-Exit status: 0 success, 1 a check failed (``claims``) or a run failed, 2 bad arguments.
+Exit status: 0 success, 1 a check failed (``claims``) or a run failed, 2 bad arguments, 74 standard output
+closed or unwritable (nothing was computed, or what was could not be shown), 130 interrupted, 141 the reader
+of the output went away. Every error is one line on standard error, control characters escaped and long
+values cut (nanoflux.validate.printable).
 """
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import re
 import sys
 
 from nanoflux import __version__, paper
-from nanoflux.validate import InputError, InputTypeError, whole_number
+from nanoflux.validate import InputError, InputTypeError, printable, whole_number
 
 USAGE_ERROR = 2
+OUTPUT_ERROR = 74  # EX_IOERR of sysexits.h: standard output closed or unwritable
 INTERRUPTED = 130  # 128 + SIGINT, as shells report Ctrl-C
 CLOSED_PIPE = 141  # 128 + SIGPIPE, what a program killed by a closed pipe reports
 
@@ -21,8 +26,18 @@ class _Parser(argparse.ArgumentParser):
     """An ArgumentParser whose errors are one line on stderr and exit status 2."""
 
     def error(self, message):  # noqa: D401 - argparse API
-        sys.stderr.write(f"{self.prog}: error: {message}\n")
+        _error(self.prog, message)
         sys.exit(USAGE_ERROR)
+
+
+#: The longest error line written (a value echoed in it is cut in the middle).
+MAX_LINE = 1000
+
+
+def _error(prog: str, message) -> None:
+    """One line on standard error: ``<prog>: error: <message>``, control characters escaped, at most
+    :data:`MAX_LINE` characters."""
+    sys.stderr.write(printable(f"{prog}: error: {message}", MAX_LINE) + "\n")
 
 
 #: A value that starts like a negative number (``-1e3``, ``-1_000``, ``-.5``, ``-inf``). No option of
@@ -43,7 +58,16 @@ def number(text: str) -> float:
     try:
         return float(text)
     except ValueError:
-        raise argparse.ArgumentTypeError(f"not a number: {text.strip()!r}") from None
+        raise argparse.ArgumentTypeError(f"not a number: {printable(repr(text.strip()), 80)}") from None
+
+
+def count(text: str):
+    """A command-line count: a whole number written in digits stays an exact int (9007199254740993 is not
+    rounded to a float); anything else is read as a number, for the library to check."""
+    stripped = text.strip()
+    if stripped.lstrip("+-").isdigit() and len(stripped) <= 4300:
+        return int(stripped)
+    return number(text)
 
 
 def _cmd_radius(args) -> int:
@@ -79,16 +103,30 @@ def _cmd_claims(args) -> int:
 
 def _cmd_reproduce(args) -> int:
     from nanoflux.running.runner import Interrupted, RunError, run
+    from nanoflux.running.signals import raise_on
 
+    status = None
     try:
-        return run(only=args.only or (), assignments=args.set or (), out=args.out, jobs=args.jobs)
+        with raise_on(Interrupted):  # until the last line is out: a signal is reported as what it left
+            status = run(only=args.only or (), assignments=args.set or (), out=args.out, jobs=args.jobs)
+            sys.stdout.flush()
+            return status
     except RunError as exc:
-        sys.stderr.write(f"nanoflux reproduce: error: {exc}\n")
+        _error("nanoflux reproduce", exc)
         return USAGE_ERROR
-    except (Interrupted, KeyboardInterrupt):
-        sys.stderr.write("nanoflux reproduce: interrupted: nothing was written\n")
+    except (Interrupted, KeyboardInterrupt) as exc:
+        written = getattr(exc, "written", None)
+        if status is not None:
+            what = "every result was written" if status == 0 else "nothing was written"
+            sys.stderr.write(f"nanoflux reproduce: interrupted after the run had ended: {what}\n")
+        elif written:
+            sys.stderr.write(f"nanoflux reproduce: interrupted after publishing: every result was written "
+                             f"({', '.join(written)})\n")
+        else:
+            sys.stderr.write("nanoflux reproduce: interrupted: nothing was written\n")
         sys.stderr.flush()
-        sys.stdout.flush()
+        with contextlib.suppress(OSError):
+            sys.stdout.flush()
         os._exit(INTERRUPTED)  # kernels are dead and scratch removed; do not wait for their threads
 
 
@@ -99,7 +137,7 @@ def _cmd_site(args) -> int:
     try:
         files = build_site(args.out, warnings=warnings)
     except SiteError as exc:
-        sys.stderr.write(f"nanoflux site: error: {exc}\n")
+        _error("nanoflux site", exc)
         return USAGE_ERROR
     for line in warnings:  # Sphinx's own, one line each (none for the stored notebooks)
         sys.stderr.write(f"nanoflux site: warning: {line}\n")
@@ -116,7 +154,7 @@ def _cmd_classroom(args) -> int:
         return serve(args.port, host=args.host, students=args.students, projector=args.projector,
                      browser=args.browser)
     except ClassroomError as exc:
-        sys.stderr.write(f"nanoflux classroom: error: {exc}\n")
+        _error("nanoflux classroom", exc)
         return USAGE_ERROR
 
 
@@ -172,7 +210,7 @@ def build_parser() -> argparse.ArgumentParser:
                                    "Table I values where they apply (n = 1e23 m^-3).")
     p.add_argument("--density", "-n", type=number, metavar="PER_M3",
                    help="number density of dipoles in m^-3 (default the paper's 1e23)")
-    p.add_argument("--dipoles", "-N", nargs="+", type=number, metavar="N",
+    p.add_argument("--dipoles", "-N", nargs="+", type=count, metavar="N",
                    help="numbers of dipoles (default the paper's 1 10 100 1000 10000)")
     p.add_argument("--material", choices=list(MATERIALS), metavar="NAME",
                    help=f"use a material's atomic density; one of {', '.join(MATERIALS)}")
@@ -246,26 +284,67 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv=None) -> int:
+    if sys.stderr is None:  # started with standard error closed: errors go nowhere, the exit status still tells
+        sys.stderr = open(os.devnull, "w")
+    if sys.stdout is None:  # started with standard output closed (nanoflux claims >&-)
+        _error("nanoflux", "standard output is closed, and nanoflux writes its results there; "
+                           "send them to /dev/null to discard them")
+        return OUTPUT_ERROR
     parser = build_parser()
     args = parser.parse_args(values_not_options(sys.argv[1:] if argv is None else list(argv)))
     try:
         status = args.func(args)
-        sys.stdout.flush()  # a closed pipe shows here, not at interpreter exit
-        return status
     except BrokenPipeError:
         return _stdout_closed()
     except (InputError, InputTypeError) as exc:  # a value the library refused; any other error is a bug
-        sys.stderr.write(f"nanoflux {args.command}: error: {exc}\n")
+        _error(f"nanoflux {args.command}", exc)
         return USAGE_ERROR
     except OSError as exc:
+        if exc.filename is None and (args.command in PRINTING or _writing_stdout_failed()):
+            return _stdout_failed(args.command, exc)
         from nanoflux.running.publish import os_error_text
 
-        sys.stderr.write(f"nanoflux {args.command}: error: {os_error_text(exc, exc.filename or '')}\n")
+        _error(f"nanoflux {args.command}", os_error_text(exc, exc.filename or ""))
         return USAGE_ERROR
+    try:
+        sys.stdout.flush()  # a closed pipe or a full device shows here, not at interpreter exit
+    except BrokenPipeError:
+        return _stdout_closed()
+    except OSError as exc:
+        return _stdout_failed(args.command, exc)
+    return status
+
+
+#: Commands whose only output is what they print: an OSError naming no file is their standard output's.
+PRINTING = ("radius", "table", "claims")
+
+
+def _writing_stdout_failed() -> bool:
+    """Whether standard output can no longer be written (the error came from it, not from a file)."""
+    try:
+        sys.stdout.flush()
+    except OSError:
+        return True
+    return False
+
+
+def _stdout_failed(command: str, exc: OSError) -> int:
+    """Standard output became unwritable (a full device, a descriptor closed under us): one line, status 74."""
+    _error(f"nanoflux {command}", f"cannot write to standard output: {(exc.strerror or str(exc)).lower()}")
+    _discard_stdout()
+    return OUTPUT_ERROR
 
 
 def _stdout_closed() -> int:
     """The reader of our output went away (``nanoflux claims | head -1``): stop quietly, as ``cat`` does."""
-    devnull = os.open(os.devnull, os.O_WRONLY)
-    os.dup2(devnull, sys.stdout.fileno())  # the final flush at exit must not fail again
+    _discard_stdout()
     return CLOSED_PIPE
+
+
+def _discard_stdout() -> None:
+    """Point standard output at /dev/null: the final flush at interpreter exit must not fail again."""
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    try:
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError):
+        sys.stdout = open(os.devnull, "w")

@@ -14,7 +14,7 @@ from numpy.typing import ArrayLike
 from nanoflux import paper
 from nanoflux import validate as v
 from nanoflux.constants import BOHR_MAGNETON, VACUUM_PERMEABILITY
-from nanoflux.dipoles import dipole_field, sample_dipoles, sample_radius
+from nanoflux.dipoles import MAX_DIPOLES, dipole_field, sample_dipoles, sample_radius
 from nanoflux.quadrature import sphere_rule
 
 #: Another model of the same dipoles: a function of points (M, 3) in m returning B (M, 3) in T.
@@ -45,12 +45,16 @@ class GridField(NamedTuple):
     step: float
 
 
+#: The largest K of a grid (2K + 1 points per axis): 1.2e7 points, about 1 GB with the field.
+MAX_HALF_STEPS = 114
+
+
 def field_on_grid(positions: ArrayLike, moments: ArrayLike, center: ArrayLike, half_width: float, step: float, *,
                   field: FieldFunction | None = None) -> GridField:
     """The summed dipole field on the cubic grid center + step * (i, j, k), |i|, |j|, |k| <= K.
 
-    K = round(half_width / step) >= 2, so the grid spans +-K step (half_width rounded to a whole
-    number of steps) with n = 2K + 1 points per axis. ``center`` (3,), ``half_width`` and ``step``
+    K = round(half_width / step), from 2 to :data:`MAX_HALF_STEPS`, so the grid spans +-K step (half_width
+    rounded to a whole number of steps) with n = 2K + 1 points per axis. ``center`` (3,), ``half_width`` and ``step``
     in m. Raises ValueError (from :func:`nanoflux.dipoles.dipole_field`) if a grid point sits on
     a dipole. Memory grows as n^3. ``field``, a function of points (M, 3) returning B (M, 3),
     replaces the summed point-dipole field (another model of the same dipoles).
@@ -58,12 +62,21 @@ def field_on_grid(positions: ArrayLike, moments: ArrayLike, center: ArrayLike, h
     c = _point(center, "center")
     h = v.single_positive(half_width, "half_width", "m")
     s = v.single_positive(step, "step", "m")
-    K = int(round(h / s))
+    with np.errstate(over="ignore"):
+        ratio = h / s
+    if not ratio <= MAX_HALF_STEPS + 0.5:
+        raise v.InputError(
+            f"half_width must be at most {MAX_HALF_STEPS} steps ({2 * MAX_HALF_STEPS + 1} grid points per axis, "
+            f"{(2 * MAX_HALF_STEPS + 1) ** 3:.3g} in all); got half_width={h!r} m with step={s!r} m")
+    K = int(round(ratio))
     if K < 2:
         raise v.InputError(
             f"half_width must be at least 2 steps (5 grid points per axis); "
             f"got half_width={h!r} m with step={s!r} m"
         )
+    if not np.isfinite(np.abs(c).max() + K * s):
+        raise v.InputError(f"center + half_width must stay within float64; got center={c.tolist()!r} m with "
+                           f"half_width={h!r} m")
     offsets = s * np.arange(-K, K + 1)
     x, y, z = c[0] + offsets, c[1] + offsets, c[2] + offsets
     X, Y, Z = np.meshgrid(x, y, z, indexing="ij")
@@ -84,7 +97,18 @@ def _diagonal_derivatives(Bx, By, Bz, step):
         if not np.isfinite(b).all():
             raise v.InputError(f"{name} must be finite, in T; got a non-finite value")
     s = v.single_positive(step, "step", "m")
-    return tuple(np.gradient(b, s, axis=axis, edge_order=2) for axis, b in enumerate(arrays))
+    with np.errstate(over="ignore"):
+        ordinary = np.isfinite(2.0 / s)
+    if ordinary:  # NumPy's own spacing: the bits every notebook's numbers were made with
+        derivatives = tuple(np.gradient(b, s, axis=axis, edge_order=2) for axis, b in enumerate(arrays))
+    else:  # a step so small that 1/step overflows: differences first, then divided by the step
+        with np.errstate(over="ignore"):
+            derivatives = tuple(np.gradient(b, axis=axis, edge_order=2) / s for axis, b in enumerate(arrays))
+    for derivative, name in zip(derivatives, ("Bx", "By", "Bz")):
+        if not np.isfinite(derivative).all():
+            raise v.InputError(f"d{name}/d{name[1]} must be finite in float64; with step={s!r} m the differences of "
+                               f"{name} overflow (a larger step, or a field in other units)")
+    return derivatives
 
 
 def grid_divergence(Bx: np.ndarray, By: np.ndarray, Bz: np.ndarray, step: float) -> np.ndarray:
@@ -95,7 +119,12 @@ def grid_divergence(Bx: np.ndarray, By: np.ndarray, Bz: np.ndarray, step: float)
     with edge_order=2), so for a smooth field the result is O(step^2) where div B = 0.
     """
     gx, gy, gz = _diagonal_derivatives(Bx, By, Bz, step)
-    return gx + gy + gz
+    with np.errstate(over="ignore"):
+        div = gx + gy + gz
+    if not np.isfinite(div).all():
+        raise v.InputError(f"div B must be finite in float64; with step={step!r} m the sum of the derivatives "
+                           "overflows (a larger step, or a field in other units)")
+    return div
 
 
 def _nearest_distance(points: np.ndarray, positions: np.ndarray) -> np.ndarray:
@@ -291,6 +320,10 @@ class FieldFluctuation(NamedTuple):
     std_over_scale: np.ndarray
 
 
+#: The most configurations :func:`field_fluctuation` draws for each N (each is a sample and a field sum).
+MAX_CONFIGS = 10**6
+
+
 def field_fluctuation(N_values: ArrayLike, n: float | None = None, *, n_configs: int = 200,
                       probe_distance: float = 2.0, aligned: bool = True, moment: float = BOHR_MAGNETON,
                       rng: int | np.random.Generator) -> FieldFluctuation:
@@ -314,10 +347,14 @@ def field_fluctuation(N_values: ArrayLike, n: float | None = None, *, n_configs:
     Ns = np.atleast_1d(v.as_real_array(N_values, "N_values"))
     if Ns.ndim != 1:
         raise v.InputError(f"N_values must be a number or a one-dimensional sequence; got shape {Ns.shape}")
-    Ns = v.whole_number_at_least_one(Ns, "N_values").astype(int)
+    Ns = v.whole_number_at_least_one(Ns, "N_values")
+    if (Ns > MAX_DIPOLES).any():
+        raise v.InputError(f"N_values must be at most {MAX_DIPOLES:.0e} dipoles (a sample is drawn for each of "
+                           f"n_configs configurations); got {Ns.max():.4g}")
+    Ns = Ns.astype(np.int64)
     configs = v.count(n_configs, "n_configs")
-    if configs < 2:
-        raise v.InputError(f"n_configs must be at least 2 for a spread; got {n_configs!r}")
+    if not 2 <= configs <= MAX_CONFIGS:
+        raise v.InputError(f"n_configs must be from 2 (for a spread) to {MAX_CONFIGS:.0e}; got {n_configs!r}")
     kappa = v.as_real_array(probe_distance, "probe_distance")
     if kappa.ndim != 0 or not (np.isfinite(kappa) and kappa >= 0):
         raise v.InputError(

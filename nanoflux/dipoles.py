@@ -46,8 +46,12 @@ class _Stopped(Exception):
     """A worker thread saw the stop flag: the caller was interrupted."""
 
 
-def _chunk_field(points, positions, moments, out, p0, p1, nt, buf, stop=None):
+def _chunk_field(points, positions, moments, out, p0, p1, nt, buf, stop=None, scale=(0, 0)):
     """Field at points[p0:p1] into out[p0:p1]; returns (min squared distance, all finite).
+
+    ``scale`` = (a, b): lengths are taken in units of 2^a m and moments in units of 2^b A m^2 (exact: powers
+    of two), so that any input that fits float64 keeps every intermediate in range; the field written is
+    then in units of 2^(b - 3a) T, and the squared distances in units of 2^(2a) m^2.
 
     ``stop``, a threading.Event, is checked before every tile (a few ms of work): once it is set
     the thread raises _Stopped, so an interrupted call ends promptly.
@@ -65,6 +69,7 @@ def _chunk_field(points, positions, moments, out, p0, p1, nt, buf, stop=None):
     p3, acc_q, acc_c, t3 = rest[0], rest[1], rest[2], rest[3]
     rT_, mT_ = buf[6 * tile + 12 * P:6 * tile + 12 * P + 6 * nt].reshape(2, 3, nt)
     p3[...] = points[p0:p1].T
+    np.ldexp(p3, -scale[0], out=p3)
     acc_q[...] = 0.0
     acc_c[...] = 0.0
     r2min = np.inf
@@ -76,6 +81,8 @@ def _chunk_field(points, positions, moments, out, p0, p1, nt, buf, stop=None):
         d, r2, a, q, rT, mT = D[:, :k], r2_[:k], a_[:k], q_[:k], rT_[:, :k], mT_[:, :k]
         np.copyto(rT, positions[d0:d1].T)  # contiguous (3, k) copies: faster loops below
         np.copyto(mT, moments[d0:d1].T)
+        np.ldexp(rT, -scale[0], out=rT)
+        np.ldexp(mT, -scale[1], out=mT)
         np.subtract(p3[:, None, :], rT[:, :, None], out=d)
         np.multiply(d[0], d[0], out=r2)
         np.multiply(d[1], d[1], out=q)
@@ -100,7 +107,7 @@ def _chunk_field(points, positions, moments, out, p0, p1, nt, buf, stop=None):
     return r2min, bool(np.isfinite(acc_q).all())
 
 
-def _dipole_field_kernel(points, positions, moments, out, *, chunk_points, tile_dipoles, threads):
+def _dipole_field_kernel(points, positions, moments, out, *, chunk_points, tile_dipoles, threads, scale=(0, 0)):
     """Fill ``out`` (M, 3) with the summed dipole field; no checks. Returns (min |r - r_i|^2, finite).
 
     ``points`` (M, 3), ``positions`` and ``moments`` (N, 3) are float64. Points go in chunks of
@@ -112,7 +119,7 @@ def _dipole_field_kernel(points, positions, moments, out, *, chunk_points, tile_
     "Interrupt kernel") raises KeyboardInterrupt there, the workers stop before their next tile
     (a tile is at most ~70,000 point-dipole pairs, well under a millisecond), and the
     KeyboardInterrupt is re-raised once their threads have ended. A worker's error stops the
-    others the same way and is raised.
+    others the same way and is raised. ``scale`` as in :func:`_chunk_field`.
 
     Each point's sum runs over the dipoles in the same order whatever the chunking and the
     thread count: the result is bitwise the same for any thread count, and for another
@@ -139,7 +146,7 @@ def _dipole_field_kernel(points, positions, moments, out, *, chunk_points, tile_
                 if p0 >= M:
                     return r2min, finite
                 p1 = min(p0 + chunk_points, M)
-                r, f = _chunk_field(points, positions, moments, out, p0, p1, nt, buf, stop)
+                r, f = _chunk_field(points, positions, moments, out, p0, p1, nt, buf, stop, scale)
                 r2min, finite = min(r2min, r), finite and f
 
     if threads == 1:
@@ -217,8 +224,11 @@ def dipole_field(points: ArrayLike, positions: ArrayLike, moments: ArrayLike) ->
     A point coincides with a dipole when their distance is at most ``COINCIDENCE_RTOL`` (1e-12)
     times the coordinate scale (the largest absolute coordinate of any point or dipole; so
     distance 0 always counts): the field is singular there, and a ValueError names the first such
-    point and its dipole. A field beyond float64 range raises ValueError too: the result is
-    never NaN or inf.
+    point and its dipole. Inside, lengths and moments are taken in units of powers of two that bring
+    them near 1 (exact), so every field that float64 can hold is returned, whatever the scale of the
+    coordinates (1e150 m) or the moments (1e-300 A m^2); a field beyond float64, or a point's whole field
+    below its smallest normal number (2.2e-308 T), raises ValueError: the result is never NaN, inf or a
+    denormal that lost its digits.
 
     Memory beyond the inputs and the result is a few MB per thread (at most 48 MB in all) for any
     N and M; float64 inputs are not copied. Uses up to 8 threads when there are 8192+ points.
@@ -227,27 +237,48 @@ def dipole_field(points: ArrayLike, positions: ArrayLike, moments: ArrayLike) ->
     pos, mom, rscale = v.dipole_arrays(positions, moments)
     out = np.empty((len(pts), 3))
     chunk, tile, threads = _plan(len(pts), len(pos))
+    a = int(np.frexp(max(pscale, rscale))[1])  # lengths in units of 2^a m: every coordinate below 1
+    b = int(np.frexp(float(np.abs(mom).max()))[1])  # moments in units of 2^b A m^2
     r2min, finite = _dipole_field_kernel(
-        pts, pos, mom, out, chunk_points=chunk, tile_dipoles=tile, threads=threads
+        pts, pos, mom, out, chunk_points=chunk, tile_dipoles=tile, threads=threads, scale=(a, b)
     )
     limit = COINCIDENCE_RTOL * max(pscale, rscale)
-    if r2min <= limit * limit:
-        hit = _first_coincidence(pts, pos, limit * limit)
+    scaled_limit = COINCIDENCE_RTOL * np.ldexp(max(pscale, rscale), -a)
+    if r2min <= scaled_limit**2:
+        hit = _first_coincidence(np.ldexp(pts, -a), np.ldexp(pos, -a), scaled_limit**2)
         i, j, dist = hit if hit is not None else (-1, -1, float(np.sqrt(r2min)))
         where = "points" if single else f"points[{i}]"
         raise v.InputError(
             f"points must not coincide with a dipole, where the dipole field is singular "
             f"(distance at most {COINCIDENCE_RTOL:g} of the coordinate scale, {limit:.3g} m); "
-            f"got {where} = {pts[i].tolist()!r} at {dist:.3g} m from positions[{j}]"
+            f"got {where} = {pts[i].tolist()!r} at {np.ldexp(dist, a):.3g} m from positions[{j}]"
         )
-    if not finite:
-        i = v.first_bad_row(out, lambda rows: ~np.isfinite(rows))
-        where = "points" if single else f"points[{i}]"
-        raise v.InputError(
-            f"the dipole field must be finite in float64; got an overflow at {where} = "
-            f"{pts[i].tolist()!r} (moments too large or a point too close to a dipole)"
-        )
+    _rescale(out, b - 3 * a, pts, single, finite)
     return out[0] if single else out
+
+
+def _rescale(out: np.ndarray, exponent: int, pts: np.ndarray, single: bool, finite: bool) -> None:
+    """The field in T from the field in units of 2^exponent T, in place; InputError where it leaves float64: an
+    overflow, or a point's whole field below the smallest normal float64 (digits lost to underflow)."""
+    largest = np.abs(out).max(axis=1)
+    with np.errstate(over="ignore", under="ignore"):
+        np.ldexp(out, exponent, out=out)
+    if finite and np.isfinite(out).all():
+        low = (largest > 0) & (np.frexp(largest)[1] + exponent < np.finfo(np.float64).minexp)
+        if low.any():
+            i = int(np.argmax(low))
+            where = "points" if single else f"points[{i}]"
+            size = np.log10(largest[i]) + exponent * np.log10(2.0)
+            raise v.InputError(
+                f"the dipole field must be a normal float64 (at least {v.TINY:.3g} T in size); at {where} = "
+                f"{pts[i].tolist()!r} it is about 1e{size:.0f} T (moments too small, or the point too far)")
+        return
+    i = v.first_bad_row(out, lambda rows: ~np.isfinite(rows))
+    where = "points" if single else f"points[{i}]"
+    raise v.InputError(
+        f"the dipole field must be finite in float64; got an overflow at {where} = "
+        f"{pts[i].tolist()!r} (moments too large or a point too close to a dipole)"
+    )
 
 
 # --------------------------------------------------------------------------- sampling
@@ -267,13 +298,17 @@ def sample_radius(N: int, n: float | None = None, *, radius: float | None = None
     """
     N = v.count(N)
     if radius is None:
-        return float(critical_radius_mean_field(N, n))
+        return float(critical_radius_mean_field(N, None if n is None else v.single_positive(n, "n", "m^-3")))
     if n is not None:
         raise v.InputError(f"give either n or radius, not both; got n={n!r} and radius={radius!r}")
     r = v.positive_finite(radius, "radius", "m")
     if r.ndim != 0:
         raise v.InputError(f"radius must be a single number, in m; got {radius!r}")
     return float(r)
+
+
+#: The most dipoles :func:`sample_dipoles` draws at once (positions and moments: 48 bytes each, 4.8 GB).
+MAX_DIPOLES = 10**8
 
 
 def sample_dipoles(N: int, n: float | None = None, *, radius: float | None = None, aligned: bool = True,
@@ -290,6 +325,8 @@ def sample_dipoles(N: int, n: float | None = None, *, radius: float | None = Non
     gives the same sample; positions are drawn first, so they do not depend on ``aligned``.
     """
     N = v.count(N)
+    if N > MAX_DIPOLES:
+        raise v.InputError(f"N must be at most {MAX_DIPOLES:.0e} dipoles (48 bytes each); got {N}")
     R = sample_radius(N, n, radius=radius)
     m = v.positive_finite(moment, "moment", "A m^2")
     if m.ndim != 0:
@@ -297,10 +334,14 @@ def sample_dipoles(N: int, n: float | None = None, *, radius: float | None = Non
     if not isinstance(aligned, (bool, np.bool_)):
         raise v.InputTypeError(f"aligned must be True or False; got {aligned!r}")
     gen = v.generator(rng)
-    positions = _unit_vectors(N, gen) * (R * np.cbrt(gen.uniform(0.0, 1.0, N)))[:, None]
-    if aligned:
-        moments = np.zeros((N, 3))
-        moments[:, 2] = float(m)
-    else:
-        moments = _unit_vectors(N, gen) * float(m)
+    try:
+        positions = _unit_vectors(N, gen) * (R * np.cbrt(gen.uniform(0.0, 1.0, N)))[:, None]
+        if aligned:
+            moments = np.zeros((N, 3))
+            moments[:, 2] = float(m)
+        else:
+            moments = _unit_vectors(N, gen) * float(m)
+    except MemoryError:
+        raise v.InputError(f"N = {N} dipoles need about {N * 120 / 1e9:.3g} GB while they are drawn, more than "
+                           "this machine can give; choose a smaller N") from None
     return positions, moments

@@ -6,6 +6,9 @@ gives a Python float.
 """
 from __future__ import annotations
 
+import functools
+from fractions import Fraction
+
 import numpy as np
 from numpy.typing import ArrayLike
 
@@ -98,28 +101,86 @@ def flux_quanta(B: ArrayLike, radius: ArrayLike, convention: str = DEFAULT_CONVE
         {"B pi r^2 / Phi0": quanta, "pi B": pi_B, "r^2": r2, "B pi r^2": flux}, allowed, B=B, radius=r))
 
 
-#: Relative guard against round-off when counting whole flux quanta: sqrt then square
-#: can land a hair below an integer (0.9999999999999997 at r = r_c).
-_COUNT_GUARD = 1e-9
-#: The largest count an int64 holds exactly from a float64 (2^63 - 1 rounds up to 2^63).
-_MAX_COUNT = float(2**63 - 1024)
+#: A count this close below a whole number (in quanta, absolute) is that number: a radius computed as
+#: critical_radius(B), or k times it, lands a few 1e-16 of the count below it (for counts up to about 10^6).
+_SLACK = Fraction(1, 10**9)
+#: The largest count returned: an int64 holds it.
+_MAX_COUNT = 2**63 - 1
+
+
+@functools.cache
+def _pi_bounds(digits: int) -> tuple[Fraction, Fraction]:
+    """Rationals lo < pi < hi, ``digits`` decimal places apart (Machin's formula in integer arithmetic)."""
+    scale = 10 ** (digits + 10)
+
+    def arctan_inverse(x: int) -> int:  # arctan(1/x) * scale, each term truncated (error < 1 a term)
+        total = term = scale // x
+        n, sign = 1, -1
+        while term:
+            term //= x * x
+            total += sign * (term // (2 * n + 1))
+            n, sign = n + 1, -sign
+        return total
+
+    pi = 16 * arctan_inverse(5) - 4 * arctan_inverse(239)
+    margin = 20 * (digits + 20)  # above the truncations of both series, times their factors
+    return Fraction(pi - margin, scale), Fraction(pi + margin, scale)
+
+
+def _at_least(q: Fraction, k: int) -> bool:
+    """Exactly whether q pi >= k - _SLACK, for a rational q > 0 and a whole k."""
+    if k <= 0:
+        return True
+    for digits in (40, 200, 1000, 5000):
+        lo, hi = _pi_bounds(digits)
+        if q * lo >= k - _SLACK:
+            return True
+        if q * hi < k - _SLACK:
+            return False
+    raise v.InputError(f"q pi = {k} cannot be decided within 5000 digits of pi; got q = {float(q)!r}")
+
+
+def _exact_count(B: float, r: float, phi0: Fraction) -> int:
+    """floor(B pi r^2 / Phi0 + 1e-9) exactly, for the floats B and r (see :func:`whole_flux_quanta`)."""
+    q = Fraction(B) * Fraction(r) ** 2 / phi0  # the count is q pi
+    k = int(q * _pi_bounds(40 + 10 * (len(str(int(q))) // 10 + 1))[0])  # within one of the count
+    while _at_least(q, k + 1):
+        k += 1
+    while k > 0 and not _at_least(q, k):
+        k -= 1
+    return k
 
 
 def whole_flux_quanta(B: ArrayLike, radius: ArrayLike, convention: str = DEFAULT_CONVENTION) -> int | np.ndarray:
     """Whole flux quanta floor(B pi r^2 / Phi0) through a disc: the flux lines Figure 1 draws.
 
-    Counts within a relative 1e-9 of an integer are taken as that integer, so a
-    particle of exactly the critical radius (Eq. 4) holds one quantum. Returns int or int array.
+    Exact: wherever B pi r^2 / Phi0 lies near a whole number (or beyond 2^52, where a float64 holds no
+    fraction), the count is decided in rational arithmetic from the floats B and r, the exact SI values of h
+    and e and as many digits of pi as it takes. One allowance, absolute and documented: a count within 1e-9 of
+    a quantum below a whole number is that number, so that a particle of the critical radius of Eq. 4,
+    ``critical_radius(B)`` (whose rounding leaves it a few 1e-16 of a quantum short), holds one quantum, and
+    k times it holds k^2 up to counts of about 10^6. Returns int or an int64 array; a count beyond 2**63 - 1
+    is an InputError.
     """
-    q = np.floor(np.asarray(flux_quanta(B, radius, convention)) * (1 + _COUNT_GUARD))
-    if (q > _MAX_COUNT).any():
+    x = np.asarray(flux_quanta(B, radius, convention))
+    q = np.asarray(np.floor(x))
+    near = (x >= 0.5) & ((np.abs(x - np.round(x)) <= 1e-8 + 1e-12 * x) | (x >= 2.0**52))
+    counts = q.astype(object)
+    if near.any():
+        Bs, rs = v.broadcast(B=v.as_real_array(B, "B"), radius=v.as_real_array(radius, "radius"))
+        charge = Fraction(repr(ELEMENTARY_CHARGE.value)) * CONVENTIONS[convention]
+        phi0 = Fraction(repr(PLANCK.value)) / charge  # exact SI 2019 values
+        for i in zip(*np.nonzero(near)) if x.ndim else [()]:
+            counts[i] = _exact_count(float(Bs[i]), float(rs[i]), phi0)
+    over = np.vectorize(lambda c: int(c) > _MAX_COUNT, otypes=[bool])(counts)
+    if over.any():
         B, r = v.broadcast(B=v.as_real_array(B, "B"), radius=v.as_real_array(radius, "radius"))
-        i = tuple(np.argwhere(q > _MAX_COUNT)[0]) if q.ndim else ()
+        i = tuple(np.argwhere(over)[0]) if over.ndim else ()
         most = rounded(_MAX_COUNT * flux_quantum(convention) / np.pi, up=False)
-        raise v.InputError(f"whole flux quanta must fit a 64-bit integer (at most 2**63 - 1 = {_MAX_COUNT:.4g}, "
-                         f"so B r^2 at most {most} T m^2); got {q[i]:.4g} for B = {B[i]:.4g} T "
-                         f"and radius = {r[i]:.4g} m")
-    return int(q) if q.ndim == 0 else q.astype(np.int64)
+        raise v.InputError(f"whole flux quanta must fit a 64-bit integer (at most 2**63 - 1 = {float(_MAX_COUNT):.4g}, "
+                           f"so B r^2 at most {most} T m^2); got {float(counts[i]):.4g} for B = {B[i]:.4g} T "
+                           f"and radius = {r[i]:.4g} m")
+    return int(counts) if x.ndim == 0 else counts.astype(np.int64)
 
 
 def magnetic_length(B: ArrayLike) -> float | np.ndarray:

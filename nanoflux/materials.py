@@ -13,6 +13,10 @@ a = 8.396 Angstrom. Saturation magnetization Ms at room temperature from
 C. Kittel, *Introduction to Solid State Physics*, 8th ed. (Wiley, 2005), chapter "Ferromagnetism
 and Antiferromagnetism", Table 1 (critical temperature and magnetization of ferromagnetic
 crystals), in gauss (emu cm^-3); mu0 Ms = mu0 * (Ms in G * 1e3 A m^-1 per G).
+
+Beside each preset, :data:`MICROMAGNETICS` holds the two constants that set a magnet's own length scales
+(notebook 10): the exchange stiffness A and the first anisotropy constant K1, at room temperature, each with
+the range of values in use and its source, and whether that source's printed table was checked here.
 """
 from __future__ import annotations
 
@@ -107,3 +111,73 @@ def internal_field_tesla(material: str, shape: str = "sphere") -> float:
     if not isinstance(shape, str) or shape not in SHAPES:
         raise InputError(f"shape must be one of {', '.join(repr(k) for k in SHAPES)}; got {shape!r}")
     return get_material(material).mu0Ms_tesla * SHAPES[shape]
+
+
+# -- micromagnetic constants (notebook 10) --------------------------------------------------------------
+
+@dataclass(frozen=True)
+class MagneticConstant:
+    """A room-temperature material constant in SI units: the value used, the range of values in use
+    (``low`` to ``high``), its source, and whether the value was checked against the source's printed page
+    in this project (``checked``; if not, the source is where the value is commonly taken from)."""
+
+    value: float
+    low: float
+    high: float
+    unit: str
+    source: str
+    checked: bool
+
+
+@dataclass(frozen=True)
+class Micromagnetics:
+    """A preset's exchange stiffness A (J/m) and first anisotropy constant K1 (J/m^3, its sign kept), the
+    anisotropy's symmetry ("cubic" or "uniaxial") and easy axes."""
+
+    exchange: MagneticConstant
+    anisotropy: MagneticConstant
+    symmetry: str
+    easy_axes: str
+
+
+_COEY = "J. M. D. Coey, Magnetism and Magnetic Materials (Cambridge University Press, 2010)"
+_CULLITY = ("B. D. Cullity and C. D. Graham, Introduction to Magnetic Materials, 2nd ed. (Wiley-IEEE Press, "
+            "2009), ch. 7 'Magnetic Anisotropy'")
+_SPIN_WAVES = ("cross-check: A = D Ms / (2 g mu_B) from the spin-wave stiffness D measured by neutron "
+               "scattering")
+
+MICROMAGNETICS = MappingProxyType({
+    "Fe": Micromagnetics(
+        MagneticConstant(21e-12, 19e-12, 22e-12, "J/m",
+                         f"the standard micromagnetic value, as tabulated in {_COEY}; {_SPIN_WAVES}: "
+                         "D = 280 meV A^2 at 295 K (J. W. Lynn, Phys. Rev. B 11, 2624 (1975)), g = 2.09, "
+                         "gives 20 pJ/m", checked=False),
+        MagneticConstant(48e3, 46e3, 48e3, "J/m^3", f"{_CULLITY} (4.8e5 erg/cm^3)", checked=False),
+        "cubic", "<100>"),
+    "Co": Micromagnetics(
+        MagneticConstant(30e-12, 28e-12, 31e-12, "J/m", f"as tabulated in {_COEY}", checked=False),
+        MagneticConstant(450e3, 410e3, 530e3, "J/m^3",
+                         f"{_CULLITY} (hcp cobalt, 4.5e6 erg/cm^3; K2 = 1.5e6 erg/cm^3 not used)", checked=False),
+        "uniaxial", "c axis"),
+    "Ni": Micromagnetics(
+        MagneticConstant(9e-12, 3.4e-12, 10e-12, "J/m",
+                         f"the common micromagnetic value; published values spread by a factor of 3; {_SPIN_WAVES} "
+                         "(D of about 400 meV A^2 at room temperature, g = 2.18) gives 8 pJ/m", checked=False),
+        MagneticConstant(-5.7e3, -5.7e3, -4.5e3, "J/m^3", f"{_CULLITY} (-4.5e4 to -5.7e4 erg/cm^3)", checked=False),
+        "cubic", "<111>"),
+    "Fe3O4": Micromagnetics(
+        MagneticConstant(13e-12, 7e-12, 13.4e-12, "J/m",
+                         "R. J. Heider and W. Williams, Geophys. Res. Lett. 15, 184 (1988): 1.3e-11 J/m at room "
+                         "temperature", checked=False),
+        MagneticConstant(-11e3, -13e3, -11e3, "J/m^3",
+                         "L. R. Bickford, Phys. Rev. 78, 449 (1950), ferromagnetic resonance: -1.1e5 erg/cm^3 at "
+                         "room temperature", checked=False),
+        "cubic", "<111>"),
+})
+"""A and K1 of each preset, keyed like :data:`MATERIALS`."""
+
+
+def get_micromagnetics(name: str) -> Micromagnetics:
+    """The micromagnetic constants of preset ``name``; InputError listing the known names otherwise."""
+    get_material(name)
+    return MICROMAGNETICS[name]

@@ -6,6 +6,7 @@ which scales as N^(1/3). SI units: n in m^-3, radii in m.
 """
 from __future__ import annotations
 
+import numbers
 from decimal import Decimal
 from typing import NamedTuple
 
@@ -103,8 +104,12 @@ def table_one(N: ArrayLike = paper.TABLE_ONE_N, n: float | None = None, *,
         raise v.InputError(f"n must be a single number for a table; got {n!r}")
     at_paper_density = material is None and float(density) == paper.DENSITY_PER_M3
     radii = critical_radius_mean_field(Ns, float(density))
+    given = list(N) if isinstance(N, (list, tuple, range)) else [N]
+    if len(given) != len(Ns):
+        given = list(Ns)
+    exact = [int(x) if isinstance(x, numbers.Integral) else int(c) for x, c in zip(given, Ns)]  # 2**53 + 1 stays
     rows = []
-    for count, r in zip(Ns, np.atleast_1d(radii)):
-        printed = paper.TABLE_ONE.get(int(count)) if at_paper_density else None
-        rows.append(TableRow(int(count), float(r), float(r) * 1e9, printed))
+    for count, r in zip(exact, np.atleast_1d(radii)):
+        printed = paper.TABLE_ONE.get(count) if at_paper_density else None
+        rows.append(TableRow(count, float(r), float(r) * 1e9, printed))
     return rows

@@ -181,48 +181,120 @@ def fluctuation_table(fluct, law, *, aligned: bool = True) -> Table:
 
 
 # -- the atoms-to-continuum notebook (08) ---------------------------------------------------------------
+# rows: the typed rows of nanoflux.studies.atoms_to_continuum and nanoflux.studies.plane_height
+
+def _nm(x, digits: int = 4) -> str:
+    return "not reached" if x is None else f"{x:.{digits}g} nm"
+
 
 def lattice_table(rows) -> Table:
-    """Each crystal against its preset (rows from studies.atoms_to_continuum.crystal_row)."""
-    body = [(r["material"], r["structure"], f"{r['a_nm']:.4f}", f"{r['moment_muB']:.3f}", num(r["n_per_m3"]),
-             f"{r['n_times_m_over_Ms']:.12f}") for r in rows]
-    return _table(("material", "lattice", "a [nm]", "m [mu_B]", "n [m^-3]", "n m / Ms"), body, words=2)
+    """Each crystal against its preset (CrystalRow)."""
+    body = [(r.label, f"{r.a_nm:.4f}", f"{r.c_over_a:.4f}" if r.structure == "hcp" else "-", f"{r.moment_muB:.3f}",
+             num(r.n_per_m3), f"{r.n_times_m_over_Ms:.12f}") for r in rows]
+    return _table(("crystal", "a [nm]", "c/a", "m [mu_B]", "n [m^-3]", "n m / Ms"), body, words=1)
 
 
 def size_table(rows) -> Table:
-    """The size study of one crystal (rows from studies.atoms_to_continuum.size_rows)."""
-    body = [(f"{r['radius_nm']:.3f}", f"{r['atoms']:d}", f"{r['flux_over_continuum']:.5f}",
-             f"{r['flux_over_phi0']:.4f}", f"{r['outside_over_dipole']:.6f}",
-             round_off(r["lorentz_over_mu0Ms"], signed=True)) for r in rows]
+    """The size study of one crystal (SizeRow)."""
+    body = [(f"{r.radius_nm:.3f}", f"{r.atoms:d}", f"{r.flux_over_continuum:.5f}", f"{r.flux_over_phi0:.4f}",
+             f"{r.outside_over_dipole:.6f}", round_off(r.lorentz_over_mu0Ms, signed=True)) for r in rows]
     return _table(("R [nm]", "atoms", "flux / continuum", "flux / Phi0", "B(2R) / dipole", "Lorentz / mu0 Ms"), body)
 
 
-def threshold_table(rows, tolerances) -> Table:
-    """Where each quantity comes within each tolerance of the continuum (rows from
-    studies.atoms_to_continuum.thresholds)."""
-    def nm(x):
-        return "not reached" if x is None else f"{x:.3g} nm"
-    body = []
-    for r in rows:
-        for tol in tolerances:
-            balls = [k for k in r if k.startswith(f"ball_{tol:g}_in_")]
-            body.append((r["material"], f"{tol:.1%}", nm(r[f"flux_{tol:g}_radius_nm"]),
-                         "-" if r[f"flux_{tol:g}_atoms"] is None else num(r[f"flux_{tol:g}_atoms"]),
-                         nm(r[f"outside_{tol:g}_radius_nm"]),
-                         ", ".join(f"{nm(r[k])} (in {k.rsplit('_in_', 1)[1].replace('_nm', '')} nm)" for k in balls)))
-    return _table(("material", "within", "flux: from R =", "atoms", "B(2R): from R =", "ball average: from rho ="),
+def threshold_table(rows) -> Table:
+    """Where each quantity comes within each tolerance of the continuum for good (ThresholdRow)."""
+    body = [(r.label, f"{r.tolerance:.1%}", _nm(r.flux_nm), "-" if r.flux_atoms is None else num(r.flux_atoms),
+             _nm(r.field_nm), _nm(r.ball_nm)) for r in rows]
+    return _table(("crystal", "within", "flux: from R =", "atoms", "B(2R): from R =", "ball average: from rho ="),
                   body, words=1)
 
 
+def scan_table(rows) -> Table:
+    """How the thresholds were found (ScanCheck)."""
+    body = [(r.label, f"{r.columns:,d}", f"{r.shells:,d}", f"{r.flux_samples:,d}", f"{r.rechecked_intervals:d}",
+             round_off(r.direct_difference), f"{r.field_bound:.0e}") for r in rows]
+    return _table(("crystal", "columns", "shells", "flux samples", "rechecked intervals", "nested vs direct sums",
+                   "B(2R) sampling bound"), body, words=1)
+
+
+def identity_table(rows) -> Table:
+    """The ball average in two particles (IdentityRow)."""
+    body = [(r.label, f"{r.small_nm:.4g} / {r.large_nm:.4g}", round_off(r.max_difference),
+             f"{r.nonzero_shells:,d} of {r.shells:,d}",
+             f"{_nm(r.small_threshold_nm, 8)} / {_nm(r.large_threshold_nm, 8)}") for r in rows]
+    return _table(("crystal", "particles [nm]", "largest difference", "shells with sum (3z^2 - r^2) != 0",
+                   "1% from rho = (in each)"), body, words=1)
+
+
+def lorentz_table(rows) -> Table:
+    """The Lorentz sum at the centre atom (LorentzRow)."""
+    body = [(r.label, f"{r.a_nm:.5f}", f"{r.c_nm:.5f}", round_off(r.sphere, signed=True),
+             round_off(r.limit, signed=True), "-" if abs(r.limit) < 1e-12 else f"{r.limit_mT:.2f}") for r in rows]
+    head = f"sphere of {rows[0].radius_nm:.4g} nm" if rows else "sphere"
+    return _table(("crystal", "a [nm]", "c [nm]", f"{head} [mu0 Ms]", "infinite sphere [mu0 Ms]", "[mT]"), body,
+                  words=1)
+
+
+def cross_section_table(rows) -> Table:
+    """The flux through a sphere's cuts over one layer period (plane_height.CrossSection)."""
+    body = [(r.label, f"{r.radius_nm:.4g}", f"{r.mid_gap:.6f}", f"{r.through_layer:.4f}", f"{r.next_layer:.4f}",
+             f"{r.average:.5f}", f"{r.low:.4f} to {r.high:.4f}", f"{r.rim_gap_pm:.2f} ({r.rim_atoms})")
+            for r in rows]
+    exclude = f" ({rows[0].exclude_pm:g} pm or more from a layer)" if rows else ""
+    return _table(("crystal", "R [nm]", "mid-gap", "through centre layer", "through next layer", "period average",
+                   f"range{exclude}", "rim gap [pm] (atoms)"), body, words=1)
+
+
 def ball_average_table(balls: dict, picks: int = 8) -> Table:
-    """Ball averages in units of (2/3) mu0 Ms at ``picks`` radii (rows from
-    studies.atoms_to_continuum.ball_rows per material, all on one grid of radii)."""
+    """Ball averages in units of (2/3) mu0 Ms at ``picks`` radii (BallRow lists by crystal, one grid)."""
     names = list(balls)
     rows = balls[names[0]]
     index = np.linspace(0, len(rows) - 1, picks).astype(int)
-    body = [(f"{rows[i]['rho_nm']:.3g}", *(f"{balls[name][i]['average_over_continuum']:.4f}" for name in names))
+    body = [(f"{rows[i].rho_nm:.3g}", *(f"{balls[name][i].average_over_continuum:.4f}" for name in names))
             for i in index]
-    return _table(("rho [nm]", *(f"{name}: <B_z> / (2/3) mu0 Ms" for name in names)), body)
+    return _table(("rho [nm]", *(f"{name}" for name in names)), body,
+                  "<B_z> over the ball, in units of (2/3) mu0 Ms")
+
+
+# -- the critical-sizes notebook (10) --------------------------------------------------------------------
+# rows: the typed rows of nanoflux.studies.critical_sizes
+
+def constants_table(rows) -> Table:
+    """Each preset's A, K1 and Ms with the ranges in use (ConstantsRow); sources in the caption's notebook."""
+    body = [(r.material, f"{r.A_pJ_per_m:g}", f"{r.A_low:g} to {r.A_high:g}", f"{r.K1_kJ_per_m3:+g}",
+             f"{r.K1_low:+g} to {r.K1_high:+g}", f"{r.symmetry}, easy {r.easy_axes}", f"{r.Ms_kA_per_m:g}")
+            for r in rows]
+    return _table(("material", "A [pJ/m]", "range in use", "K1 [kJ/m^3]", "range in use", "anisotropy",
+                   "Ms [kA/m]"), body, words=1)
+
+
+def sizes_table(rows) -> Table:
+    """The critical sizes of each material's sphere, in nm (SizesRow)."""
+    def nm(x, digits=3):
+        return "-" if x is None else f"{x:.{digits}g}"
+    body = [(r.material, nm(r.atom_like_nm, 2) + " to " + nm(r.bulk_like_nm, 2) if r.atom_like_nm else "-",
+             "-" if r.continuum_low_nm is None else f"{r.continuum_low_nm:.2g} to {r.continuum_high_nm:.2g}",
+             nm(r.exchange_nm), nm(r.superparamagnetic_nm), nm(r.coherent_nm),
+             f"{nm(r.single_domain_nm)} (kappa {r.kappa:.2f})", nm(r.paper_sphere_nm, 4)) for r in rows]
+    return _table(("material", "clusters", "continuum (nb 08)", "l_ex", "superparamagnetic", "coherent rotation",
+                   "single domain", "paper, Eq. 4"), body, "radii in nm", words=1)
+
+
+def spread_table(rows) -> Table:
+    """Each size's range over the constants' ranges in use, in nm (SpreadRow)."""
+    def span(pair):
+        return f"{pair[0]:.3g} to {pair[1]:.3g}"
+    body = [(r.material, span(r.exchange), span(r.coherent), span(r.single_domain), span(r.superparamagnetic))
+            for r in rows]
+    return _table(("material", "l_ex", "coherent rotation", "single domain", "superparamagnetic"), body,
+                  "radii in nm, over the ranges of A and K1 in use", words=1)
+
+
+def barrier_table(rows) -> Table:
+    """The anisotropy barrier behind the superparamagnetic radius (SizesRow with ConstantsRow by material)."""
+    body = [(r.material, f"{r.barrier_kJ_per_m3:.3g}", f"{r.superparamagnetic_nm:.3g}",
+             f"{r.superparamagnetic_K1_nm:.3g}") for r in rows]
+    return _table(("material", "K_eff [kJ/m^3]", "radius [nm]", "radius with K_eff = |K1| [nm]"), body, words=1)
 
 
 def explorer_table(state) -> Table:

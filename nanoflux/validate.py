@@ -7,6 +7,7 @@ exactly these into one line and exit status 2, and lets any other error (a bug) 
 from __future__ import annotations
 
 import numbers
+import os
 from collections.abc import Callable, Iterable
 
 import numpy as np
@@ -26,6 +27,20 @@ def shown(value: object) -> str:
     if isinstance(value, np.ndarray) and value.ndim > 0:
         return np.array2string(value, threshold=8)
     return repr(value)
+
+
+def printable(text, limit: int = 200) -> str:
+    """``text`` (a path, an argument) as a one-line message may quote it: control characters and what the
+    terminal's encoding cannot show escaped, at most ``limit`` characters (the middle cut out, marked [...])."""
+    if isinstance(text, (bytes, os.PathLike)):
+        text = os.fsdecode(os.fspath(text))
+    text = "".join(ch if ch.isprintable() or ch == " " else ch.encode("unicode_escape").decode("ascii")
+                   for ch in str(text))
+    text = text.encode("utf-8", "backslashreplace").decode("utf-8")
+    if len(text) > limit:
+        half = (limit - 5) // 2
+        text = f"{text[:half]}[...]{text[-half:]}"
+    return text
 
 
 def _offender(arr: np.ndarray, bad: np.ndarray) -> str:

@@ -22,14 +22,9 @@ import time
 import uuid
 from pathlib import Path
 
+from helpers import GUARD_S, free_port
+
 V1 = "v1.kernel.websocket.jupyter.org"
-GUARD_S = 120  # a hang guard, never a measure of speed
-
-
-def free_port(host: str = "127.0.0.1") -> int:
-    with socket.socket() as s:
-        s.bind((host, 0))
-        return s.getsockname()[1]
 
 
 class App:

@@ -4,8 +4,10 @@ import time
 
 import pytest
 
+from helpers import GUARD_S
 
-def wait_for(read, condition, timeout=30, what="the explorer") -> dict:
+
+def wait_for(read, condition, timeout=GUARD_S, what="the explorer") -> dict:
     """Call ``read()`` (the page's state) until ``condition(state)`` holds; fail with the last state."""
     deadline = time.monotonic() + timeout
     while True:

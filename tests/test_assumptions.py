@@ -30,6 +30,7 @@ def test_density_rows_recompute_table_one_at_each_density():
 
 
 def test_convention_rows_differ_by_sqrt_two():
+    # witness: r_c by hand (r_flux) for h/2e and h/e, and their ratio sqrt(2)
     rows = assumptions.convention_rows([1.0, 0.5])
     assert rows[0].radius_nm["h/2e"] == pytest.approx(r_flux(1.0) * 1e9, rel=1e-14)
     assert rows[0].radius_nm["h/e"] == pytest.approx(r_flux(1.0, k=1) * 1e9, rel=1e-14)
@@ -38,6 +39,8 @@ def test_convention_rows_differ_by_sqrt_two():
 
 
 def test_field_rows_use_mu0_Ms():
+    # witness: Kittel's Ms in gauss (1707, 1400, 485, 480) times mu0, and the radii rounded as the notebook prints
+    # them
     rows = assumptions.field_rows(ALL, "h/2e")
     for row, gauss, printed in zip(rows, (1707, 1400, 485, 480), (17.5, 19.3, 32.9, 33.0)):
         B = MU0 * gauss * 1e3
@@ -59,12 +62,14 @@ def test_criteria_rows_count_atoms_in_the_flux_sphere():
 
 
 def test_text_tables_format_numbers():
+    # witness: the formatted strings written out, and Fe's N at 1 T and one-atom radius in the tables' text
     assert report.num(8.491e28) == "8.491e28" and report.num(4.055e5, 3) == "4.06e5" and report.num(13.365) == "13.37"
     assert "6.006e6" in str(report.criteria_table(assumptions.criteria_rows(["Fe"])))
     assert "0.1411" in str(report.density_table(assumptions.density_rows(["Fe"])))
 
 
 def test_plots_build_for_any_subset():
+    # witness: each figure has axes for one material and for none
     for fn in (assumption_plots.density_figure, assumption_plots.field_figure, assumption_plots.criteria_figure):
         assert fn(["Ni"]).axes
     assert assumption_plots.convention_figure([]).axes
@@ -79,6 +84,7 @@ def test_plots_build_for_any_subset():
     ({"flux_quantum_convention": "h/4e"}, ValueError, "flux_quantum_convention must be one of"),
 ])
 def test_notebook_parameters_are_checked(kwargs, exc, words):
+    # witness: the exception's type and message, written out per case
     base = {"materials": ALL, "flux_quantum_convention": "h/2e", "n_per_m3": 1e23}
     with pytest.raises(exc, match=words.replace("(", r"\(").replace(")", r"\)")):
         parameters.assumptions(**{**base, **kwargs})

@@ -36,6 +36,8 @@ def test_cffconvert_accepts_the_citation(tmp_path):
 
 
 def test_one_version_everywhere(tmp_path):
+    # witness: the version in CITATION.cff, the package metadata, the CHANGELOG's newest entry; a CITATION.cff bumped
+    # here is refused
     data = citation.citation()
     assert str(data["version"]) == __version__ == metadata.version("nanoflux")
     changelog = (ROOT / "CHANGELOG.md").read_text(encoding="utf-8")
@@ -48,6 +50,7 @@ def test_one_version_everywhere(tmp_path):
 
 
 def test_the_project_is_its_own_author_and_the_paper_is_cited_as_far_as_its_text_goes():
+    # witness: CITATION.cff's authors and reference read back, and the how-to-cite text made from them
     data = citation.citation()
     assert data["authors"] == [{"name": "The nanoflux developers"}]  # an entity; no invented person
     paper = data["references"][0]
@@ -58,6 +61,8 @@ def test_the_project_is_its_own_author_and_the_paper_is_cited_as_far_as_its_text
 
 
 def test_two_licences_in_their_own_files_and_in_the_metadata():
+    # witness: the licence files' own texts (MIT's grant, CC BY 4.0's eight sections) and the installed package's
+    # metadata
     mit = (ROOT / "LICENSE").read_text(encoding="utf-8")
     cc = (ROOT / "LICENSE-CC-BY-4.0").read_text(encoding="utf-8")
     assert mit.startswith("MIT License") and "Permission is hereby granted, free of charge" in mit

@@ -6,12 +6,14 @@ import nanoflux as nf
 
 
 def test_every_claim_passes():
+    # witness: each claim recomputed by the ledger against its printed value
     results = nf.check_claims()
     assert len(results) == 9
     assert all(r.agrees for r in results), [(r.claim.key, r.recomputed) for r in results if not r.agrees]
 
 
 def test_the_ledger_holds_every_printed_number():
+    # witness: the paper's printed numbers written out here: 25.7 nm, 13.4 nm, Table I, -1/2, 1/3
     printed = {c.key: c.printed for c in nf.CLAIMS}
     assert printed["flux_radius_1T"] == 25.7
     assert printed["one_dipole_radius"] == 13.4
@@ -31,6 +33,7 @@ def test_a_wrong_claim_fails():
 
 
 def test_tolerance_is_half_a_unit_in_the_last_place():
+    # witness: half a unit in the last printed place: 0.05 for 25.7, 0.5 for 134
     by_key = {c.key: c for c in nf.CLAIMS}
     assert by_key["flux_radius_1T"].tolerance == pytest.approx(0.05)
     assert by_key["table1_N1000"].tolerance == pytest.approx(0.5)

@@ -4,10 +4,7 @@ The app is started as a teacher starts it, from the command line, in a folder ou
 headless Chromium (tests/chromium.py) reaches nothing but 127.0.0.1. The tests move the B slider with
 the keyboard, pick a material, answer an exercise, and check what the page shows against the module.
 """
-import hashlib
 import math
-import os
-import socket
 import subprocess
 import sys
 import time
@@ -18,8 +15,9 @@ import pytest
 from nanoflux import flux
 
 import explorer_page
-from chromium import chromium, leaving, requests_made
+from chromium import chromium, leaving, project_errors, requests_made
 from explorer_page import radii_nm, shown
+from helpers import GUARD_S, file_digests, free_port, wait_for_port
 
 REPO = Path(__file__).resolve().parent.parent
 PRESSES = 3
@@ -46,48 +44,28 @@ return {
 """
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 def _repository_files() -> dict:
     """Every file of the clone with a hash of its bytes, but for the folders that tests running at the
     same time may write to (build/, .venv/, .git/, __pycache__/, JupyterLab's checkpoints, a run's
     hidden publishing area), which Voila has no reason to touch. By content: the JupyterLab test saves
     stored notebooks with unchanged bytes at the same time."""
-    skip = {".git", ".venv", "build", "__pycache__", ".pytest_cache", ".ipynb_checkpoints"}
-    files = {}
-    for folder, dirs, names in os.walk(REPO):
-        dirs[:] = [d for d in dirs if d not in skip and ".nanoflux-publish-" not in d]
-        for name in names:
-            path = Path(folder, name)
-            files[str(path.relative_to(REPO))] = hashlib.sha256(path.read_bytes()).hexdigest()
-    return files
+    return file_digests(REPO, skip={".git", ".venv", "build", "__pycache__", ".pytest_cache", ".ipynb_checkpoints"})
 
 
 @pytest.fixture(scope="module")
 def app(tmp_path_factory):
     """``nanoflux classroom --port P --no-browser`` from a folder of its own; its URL."""
     before = _repository_files()
-    port = _free_port()
+    port = free_port()
     cwd = tmp_path_factory.mktemp("teacher")
     proc = subprocess.Popen([sys.executable, "-m", "nanoflux", "classroom", "--port", str(port), "--no-browser",
                              "--students", "2"], cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
-    deadline = time.monotonic() + 60
-    while True:  # listening: a connection, not a page load (which would start a kernel)
-        try:
-            socket.create_connection(("127.0.0.1", port), timeout=1).close()
-            break
-        except OSError:
-            if proc.poll() is not None or time.monotonic() > deadline:
-                proc.kill()
-                pytest.fail(f"the classroom app did not start: {proc.stdout.read()}")
-            time.sleep(0.1)
+    if not wait_for_port(port, proc):  # listening: a connection, not a page load (which would start a kernel)
+        proc.kill()
+        pytest.fail(f"the classroom app did not start: {proc.stdout.read()}")
     yield {"url": f"http://127.0.0.1:{port}/", "proc": proc, "before": before}
     proc.terminate()
-    output, _ = proc.communicate(timeout=30)
+    output, _ = proc.communicate(timeout=GUARD_S)
     # witness: the app stopped cleanly on SIGTERM and said nothing but its two lines: where it is, and that only
     # this computer can open it (the default address, 127.0.0.1)
     assert proc.returncode == 0, output
@@ -105,7 +83,7 @@ def page(app, tmp_path_factory):
                            {"width": 1280, "height": 720, "deviceScaleFactor": 1, "mobile": False})
     requests_made(driver)
     driver.get(app["url"])
-    wait_for(driver, lambda s: s["chart_loaded"] and s["B"] and s["maths"] > 0, timeout=120)
+    wait_for(driver, lambda s: s["chart_loaded"] and s["B"] and s["maths"] > 0)
     yield driver
     driver.quit()
 
@@ -114,7 +92,7 @@ def state(driver) -> dict:
     return driver.execute_script(STATE)
 
 
-def wait_for(driver, condition, timeout=60) -> dict:
+def wait_for(driver, condition, timeout=GUARD_S) -> dict:
     """Poll the page's state until ``condition(state)`` holds (tests/explorer_page.py)."""
     return explorer_page.wait_for(lambda: state(driver), condition, timeout, "the page")
 
@@ -123,8 +101,7 @@ def test_loads_offline_fits_the_projector_and_typesets(app, page):
     s = state(page)
     # witness: Chromium's own record of the page: requests, console, layout boxes, MathJax's output
     assert leaving(requests_made(page)) == []
-    severe = [e["message"] for e in page.get_log("browser") if e["level"] == "SEVERE"]
-    assert severe == []
+    assert project_errors(page.get_log("browser")) == []
     assert s["maths"] > 0 and "$" not in page.execute_script("return document.body.innerText")
     width, height = s["viewport"]
     for name in ("controls", "sliders", "image"):
@@ -137,6 +114,7 @@ def test_loads_offline_fits_the_projector_and_typesets(app, page):
 
 
 def test_b_slider_by_keyboard_moves_readout_radius_and_chart(page):
+    # witness: the module's r_c at the field the readout shows, within the readout's rounding
     from selenium.webdriver.common.by import By
     from selenium.webdriver.common.keys import Keys
 
@@ -151,7 +129,7 @@ def test_b_slider_by_keyboard_moves_readout_radius_and_chart(page):
     # (a wrong radius never arrives, and the wait fails showing the page)
     expected_nm = shown(flux.critical_radius(start * 10 ** (PRESSES * 0.01)) * 1e9)
     after = wait_for(page, lambda s: s["B"].split()[0] == target and s["chart"] != before["chart"]
-                     and s["chart_loaded"] and radii_nm(s["radii"])[0] == expected_nm, timeout=60)
+                     and s["chart_loaded"] and radii_nm(s["radii"])[0] == expected_nm)
     B = float(after["B"].split()[0])
     assert B > start
     flux_nm, mean_nm = radii_nm(after["radii"])
@@ -164,13 +142,14 @@ def test_b_slider_by_keyboard_moves_readout_radius_and_chart(page):
 
 
 def test_picking_iron_sets_its_field_and_density(page):
+    # witness: Fe's preset from the materials table and the module's radii at it (explorer_page.assert_shows_iron)
     from selenium.webdriver.common.by import By
     from selenium.webdriver.support.ui import Select
 
     before = state(page)
     Select(page.find_element(By.CSS_SELECTOR, ".nanoflux-material select")).select_by_visible_text("Fe")
     after = wait_for(page, lambda s: s["material"] == "Fe" and s["chart"] != before["chart"] and s["chart_loaded"]
-                     and "Fe" in s["radii"], timeout=60)
+                     and "Fe" in s["radii"])
     explorer_page.assert_shows_iron(after)
 
 
@@ -180,6 +159,7 @@ def test_picking_iron_sets_its_field_and_density(page):
     (None, "\u2713"),  # the right value, by independent arithmetic
 ])
 def test_an_exercise_answered_in_the_app_gets_a_verdict(page, typed, verdict):
+    # witness: ex1's value by hand from the SI's h and e; the verdict's text on the page
     from selenium.webdriver.common.by import By
 
     if typed is None:  # ex1: r_c at 0.5 T with Phi0 = h/2e, from the exact SI h and e
@@ -189,7 +169,7 @@ def test_an_exercise_answered_in_the_app_gets_a_verdict(page, typed, verdict):
     box.clear()
     box.send_keys(typed)
     row.find_element(By.CSS_SELECTOR, ".nanoflux-check button, button.nanoflux-check").click()
-    deadline = time.monotonic() + 60
+    deadline = time.monotonic() + GUARD_S
     shown_text = ""
     while time.monotonic() < deadline:
         shown_text = row.find_element(By.CSS_SELECTOR, ".nanoflux-verdict").text
@@ -201,8 +181,9 @@ def test_an_exercise_answered_in_the_app_gets_a_verdict(page, typed, verdict):
 
 
 def test_page_loads_write_nothing_into_the_repository(app, page):
+    # witness: every file of the clone hashed before the app started and after a reload
     page.refresh()  # a second load: a second kernel, another render
-    wait_for(page, lambda s: s["chart_loaded"] and s["B"], timeout=120)
+    wait_for(page, lambda s: s["chart_loaded"] and s["B"])
     after = _repository_files()
     changed = sorted(k for k in set(after) | set(app["before"]) if after.get(k) != app["before"].get(k))
     assert changed == []

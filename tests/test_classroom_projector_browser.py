@@ -15,7 +15,8 @@ from nanoflux.plots.explorer import LAYOUTS
 
 import explorer_page
 from chromium import chromium, leaving, requests_made
-from classroom_app import GUARD_S, App
+from classroom_app import App
+from helpers import GUARD_S
 
 SHOTS = Path(__file__).resolve().parent.parent / "build" / "test-screenshots"
 
@@ -100,6 +101,7 @@ def test_at_1280x720_the_chart_fills_the_screen_with_large_text(page, tmp_path):
 
 
 def test_at_150_percent_zoom_axis_labels_and_legend_stay_on_screen(page, tmp_path):
+    # witness: the chart image's box and the smallest text as Chromium lays them out at 150 % zoom
     view(page, 853, 480, 1.5)
     m = measure(page, lambda m: m["viewport"] == [853, 480])
     shot(page, "projector-150-percent", tmp_path)
@@ -134,6 +136,7 @@ def test_papers_values_resets_every_control(page):
 def test_the_switch_turns_projector_mode_off_and_on(page, tmp_path):
     from selenium.webdriver.common.by import By
 
+    # witness: the chart's natural size and box in the page after each click of the switch
     view(page, 1280, 720, 1)
     page.find_element(By.CSS_SELECTOR, ".nanoflux-projector").click()
     off = measure(page, lambda m: not m["on"] and m["exercises"] and m["natural"][0] / m["natural"][1] < 1.5)

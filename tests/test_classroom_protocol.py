@@ -15,6 +15,7 @@ import psutil
 import pytest
 
 from classroom_app import V1, App, decode, replies, send, widget_states
+from helpers import GUARD_S
 
 HOST = "127.0.0.2"
 PLACES = 3
@@ -72,6 +73,7 @@ def test_no_code_runs_and_no_kernel_introspection(app, kernel_id, tmp_path, chan
 
 
 def test_the_legacy_protocol_is_refused(app, kernel_id, tmp_path):
+    # witness: what the socket receives, and a file the refused code would have made
     marker = tmp_path / "ran"
     ws = app.connect(kernel_id, protocol="")
     try:
@@ -92,7 +94,7 @@ def test_only_the_widget_control_comm_opens(app, kernel_id):
             "_view_module": "@jupyter-widgets/controls", "_view_module_version": "2.0.0", "_view_name": "TextView",
             "value": "x" * 1000}, "buffer_paths": []}}, metadata={"version": "2.1.0"})
         asked = send(ws, "comm_info_request", {})
-        comms, deadline = None, time.monotonic() + 60
+        comms, deadline = None, time.monotonic() + GUARD_S
         while comms is None and time.monotonic() < deadline:
             msg = decode(ws.recv())
             if msg["parent_header"].get("msg_id") == asked and msg["header"]["msg_type"] == "comm_info_reply":
@@ -113,7 +115,7 @@ def test_moving_a_control_is_what_a_client_can_do(app, kernel_id):
         ids = {c: k for k, s in states.items() for c in s["state"].get("_dom_classes", [])}
         send(ws, "comm_msg", {"comm_id": ids["nanoflux-B"], "data": {"method": "update", "state": {"value": 0.5},
                                                                       "buffer_paths": []}})
-        deadline, chart = time.monotonic() + 60, None
+        deadline, chart = time.monotonic() + GUARD_S, None
         while chart is None and time.monotonic() < deadline:
             msg = decode(ws.recv())
             if msg["header"]["msg_type"] == "comm_msg" and msg["content"]["comm_id"] == ids["nanoflux-image"]:
@@ -134,6 +136,7 @@ def test_moving_a_control_is_what_a_client_can_do(app, kernel_id):
     ("GET", "/tree"), ("GET", "/lab"), ("GET", "/api/kernelspecs"), ("GET", "/?template=lab"), ("GET", "/?theme=dark"),
 ])
 def test_no_files_no_terminal_no_new_kernel(app, kernel_id, method, path):
+    # witness: the server's HTTP status and body, and the kernel processes before and after
     before = {p.pid for p in app.kernels()}
     status, headers, body = app.request(method, path, body=b"{}" if method != "GET" else None,
                                         headers={"Content-Type": "application/json"})
@@ -181,7 +184,8 @@ def test_kernels_never_exceed_the_places(app, kernel_id):
 
 
 def test_the_teachers_terminal_shows_no_traceback(app):
-    # after every probe above: /logout, /voila/templates/../x, malformed frames, refused messages
+    # witness: the app's own output (its log), after every probe above: /logout, /voila/templates/../x,
+    # malformed frames, refused messages
     output = app.output()
     assert "Traceback" not in output and "Uncaught exception" not in output, output
     assert output.splitlines()[:2] == [f"classroom app on http://{HOST}:{app.port}/ (Ctrl-C stops it)",

@@ -18,7 +18,8 @@ import pytest
 from nanoflux.classroom import app as classroom
 from nanoflux.classroom import websocket as ws_rules
 
-from classroom_app import GUARD_S, App, free_port
+from classroom_app import App
+from helpers import GUARD_S, free_port
 
 
 def _workdir(app: App) -> Path:
@@ -107,6 +108,7 @@ def test_a_signal_stops_the_app_its_kernels_and_removes_its_folder(tmp_path, sig
 
 
 def test_sigkill_of_the_app_its_server_stops_and_removes_the_folder(tmp_path):
+    # witness: the processes' existence (psutil) and the app's folder on disk
     with App(tmp_path, students=1) as app:
         app.settle()
         folder, server = _workdir(app), app.server()
@@ -121,6 +123,7 @@ def test_sigkill_of_everything_is_cleaned_by_the_next_start(tmp_path):
         app.settle()
         folder, server = _workdir(app), app.server()
         kernels = [p.pid for p in app.kernels()]
+        # witness: the processes' existence, the folder after the next start, and a foreign folder kept
         server.kill()
         app.proc.kill()
         app.proc.wait(GUARD_S)
@@ -148,6 +151,7 @@ def _run(tmp_path, *args):
 
 
 def test_two_apps_started_together_on_one_port_one_serves_the_other_says_so(tmp_path):
+    # witness: each app's exit status and output, and the winner listening on the port
     port = free_port()
     apps = [App(tmp_path / name, students=1, port=port) for name in ("a", "b")]
     for app in apps:
@@ -177,6 +181,7 @@ def test_two_apps_started_together_on_one_port_one_serves_the_other_says_so(tmp_
     (["--students", "many"], "not a whole number: 'many'"),
 ])
 def test_bad_address_or_places_is_one_line_and_starts_nothing(tmp_path, args, words):
+    # witness: the command's exit status, output, and its temporary folder left empty
     done = _run(tmp_path, "--port", str(free_port()), *args)
     assert done.returncode == 2 and done.stdout == ""
     assert len(done.stderr.splitlines()) == 1 and words in done.stderr, done.stderr
@@ -184,6 +189,7 @@ def test_bad_address_or_places_is_one_line_and_starts_nothing(tmp_path, args, wo
 
 
 def test_what_the_app_says_to_the_teacher(monkeypatch):
+    # witness: the lines the teacher reads, for addresses given in place of the machine's own
     monkeypatch.setattr(classroom, "_addresses", lambda: ["10.0.0.5", "192.168.1.23"])
     lines = classroom.announcement("0.0.0.0", 8866, 30)
     assert lines == ["classroom app for your students: http://10.0.0.5:8866/ or http://192.168.1.23:8866/ "
@@ -199,6 +205,7 @@ def test_what_the_app_says_to_the_teacher(monkeypatch):
 
 
 def test_projector_flag_reaches_every_kernel(tmp_path):
+    # witness: the environment the app gives its kernels
     env = classroom.environment(tmp_path, projector=True)
     assert env["NANOFLUX_PROJECTOR"] == "1" and env["TMPDIR"].startswith(str(tmp_path))
     assert "NANOFLUX_PROJECTOR" not in classroom.environment(tmp_path, projector=False)
@@ -229,6 +236,7 @@ def _frame(channel=b"shell", parts=(b'{"msg_type": "comm_msg"}', b"{}", b"{}", b
     ('{"channel": "shell"}', ValueError),                  # a text frame: the legacy protocol
 ])
 def test_what_a_frame_may_carry(frame, why):
+    # witness: the frame checker's verdict on hand-made frames (the kernel protocol's v1 layout)
     if why is ValueError:
         with pytest.raises(ws_rules.FrameError):
             ws_rules.refusal(frame)

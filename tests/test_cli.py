@@ -13,12 +13,14 @@ def run(capsys, *argv):
 
 
 def test_radius_at_one_tesla(capsys):
+    # witness: r_c = 25.66 nm, pi r_c^2 = 2067.83 nm^2 and Phi0 = 2.067833848e-15 Wb, known values written here
     code, out, _ = run(capsys, "radius", "--field", "1")
     assert code == 0
     assert "25.66" in out and "2067.83" in out and "2.067833848e-15" in out
 
 
 def test_radius_several_fields_and_convention(capsys):
+    # witness: sqrt(2) times the h/2e radii at 1, 0.1 and 0.01 T, computed by hand beside
     code, out, _ = run(capsys, "radius", "--field", "1", "0.1", "0.01", "--convention", "h/e")
     assert code == 0
     assert "36.28" in out and "h/e" in out
@@ -27,6 +29,7 @@ def test_radius_several_fields_and_convention(capsys):
 
 
 def test_table_prints_paper_values(capsys):
+    # witness: Table I by (3 N / (4 pi n))^(1/3) to three decimals, and the paper's printed 134 and 288
     code, out, _ = run(capsys, "table")
     assert code == 0
     for text in ("13.365", "28.794", "62.035", "133.650", "287.941", "134", "288"):
@@ -34,12 +37,14 @@ def test_table_prints_paper_values(capsys):
 
 
 def test_table_other_density_and_dipoles(capsys):
+    # witness: (3 N / (4 pi 1e29))^(1/3) for N = 1 and 8: 0.134 and twice that, 0.267 nm
     code, out, _ = run(capsys, "table", "--density", "1e29", "--dipoles", "1", "8")
     assert code == 0
     assert "0.134" in out and "0.267" in out
 
 
 def test_claims_all_pass(capsys):
+    # witness: the ledger's nine claims, each PASS, none FAIL
     code, out, _ = run(capsys, "claims")
     assert code == 0
     assert out.count("PASS") == 9 and "FAIL" not in out
@@ -66,6 +71,7 @@ def exit_code(argv):
     ([], "required"),
 ])
 def test_bad_arguments_exit_2_with_one_line(capsys, argv, words):
+    # witness: exit status 2 and the one stderr line with the words given per case
     code = exit_code(argv)
     err = capsys.readouterr().err
     assert code == 2
@@ -75,6 +81,7 @@ def test_bad_arguments_exit_2_with_one_line(capsys, argv, words):
 
 
 def test_python_dash_m_and_help():
+    # witness: a real interpreter: the help text names --field and Eq. 4; a bad field exits 2 without a traceback
     proc = subprocess.run([sys.executable, "-m", "nanoflux", "radius", "--help"],
                           capture_output=True, text=True, check=True)
     assert "--field" in proc.stdout and "Eq. 4" in proc.stdout
@@ -84,6 +91,8 @@ def test_python_dash_m_and_help():
 
 
 def test_material_presets(capsys):
+    # witness: Fe's and Ni's mu0 Ms radii (17.52, 32.86 nm) and Fe's one-atom radius 0.141 nm; refusals of two sources
+    # for n and of an unknown material
     code, out, _ = run(capsys, "radius", "--material", "Fe", "Ni")
     assert code == 0 and "17.52" in out and "32.86" in out and "Fe (mu0 Ms)" in out
     code, out, _ = run(capsys, "table", "--material", "Fe", "--dipoles", "1")
@@ -114,6 +123,7 @@ def test_material_presets(capsys):
     (["table", "--dipoles", "1e400"], "N must be a whole number of at least 1; got inf"),
 ])
 def test_bad_numbers_are_one_line_naming_the_value(capsys, argv, words):
+    # witness: exit status 2 and the one stderr line naming the value, per case
     code = exit_code(argv)
     err = capsys.readouterr().err
     assert code == 2
@@ -122,6 +132,7 @@ def test_bad_numbers_are_one_line_naming_the_value(capsys, argv, words):
 
 
 def test_classroom_refuses_a_port_in_use_before_starting_anything(capsys, tmp_path):
+    # witness: a socket this test holds on the port; exit status 2 and one line naming it
     import socket
 
     with socket.socket() as taken:

@@ -66,6 +66,7 @@ def test_ball_averages_tell_loop_charges_and_formula_apart():
 
 
 def test_ball_average_does_not_depend_on_the_source_size():
+    # witness: +2/3 and -1/3, the contact-term averages of a current loop and a charge pair, at three source sizes
     from nanoflux.dipole_models import ball_average
 
     for size in (0.1, 0.5, 0.8):
@@ -84,6 +85,8 @@ def test_charge_pairs_field_is_the_dipole_field_far_away():
 
 
 def test_spread_prefactor_against_a_monte_carlo_of_one_dipole():
+    # witness: a Monte Carlo of 400,000 dipole positions in the unit ball, and the mean-value property (the centre's
+    # field, 2/8)
     from nanoflux.dipole_checks import spread_prefactor
 
     rng = np.random.default_rng(0)
@@ -109,6 +112,8 @@ def _study(small):
 
 
 def test_summary_follows_the_data(small):
+    # witness: the study's conclusions text for this data, and for rows altered here so that each conclusion must
+    # change
     div, flux, balls, fluct, law = _study(small)
     text = flat(discrete_dipoles.conclusions(div, flux, balls, fluct, law))
     assert "below 1e-12" in text and "divided the residual" in text and "cannot tell the two models apart" in text
@@ -120,12 +125,14 @@ def test_summary_follows_the_data(small):
 
 
 def test_report_hides_only_round_off():
+    # witness: a row made here: 3e-16 shown as < 1e-12, 2.5e-6 in full
     rows = [discrete_dipoles.FluxRow(N=3, model="point dipoles", relative_inside=3e-16, relative_outside=2.5e-6)]
     text = str(report.flux_table(rows))
     assert "< 1e-12" in text and "2.500e-06" in text
 
 
 def test_plots_build(small):
+    # witness: the figures' axes counts and panel titles
     assert len(dipole_plots.field_lines_figure(small[:2], resolution=41).axes) >= 2
     div = discrete_dipoles.divergence_rows(small[:2], 1e23, 0.25, 0.25)
     fluct = nf.field_fluctuation([1, 5], 1e23, n_configs=10, rng=1)
@@ -150,6 +157,7 @@ BASE = {"N_values": [1, 10], "n_per_m3": 1e23, "seed": 1, "grid_step_over_radius
     ({"aligned": "yes"}, TypeError, "aligned must be True or False"),
 ])
 def test_notebook_parameters_are_checked(change, exc, words):
+    # witness: the exception's type and message, written out per case, and BASE accepted
     with pytest.raises(exc, match=words):
         parameters.discrete_dipoles(**{**BASE, **change})
     assert parameters.discrete_dipoles(**BASE)["N_values"] == [1, 10]

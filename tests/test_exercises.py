@@ -19,6 +19,7 @@ INDEPENDENT = {
 
 
 def test_there_are_three_to_five_exercises_with_stated_tolerances():
+    # witness: the exercises' own prompts and tolerances
     assert 3 <= len(exercises.EXERCISES) <= 5
     for key, ex in exercises.EXERCISES.items():
         assert ex.key == key and 0 < ex.rel_tol <= 0.05
@@ -27,11 +28,13 @@ def test_there_are_three_to_five_exercises_with_stated_tolerances():
 
 @pytest.mark.parametrize("key", list(INDEPENDENT))
 def test_expected_values_agree_with_an_independent_route(key):
+    # witness: INDEPENDENT: each expected value computed another way in this file
     assert exercises.expected(key) == pytest.approx(INDEPENDENT[key], rel=2e-4)
 
 
 @pytest.mark.parametrize("key", list(exercises.EXERCISES))
 def test_the_expected_value_and_anything_within_tolerance_is_right(key):
+    # witness: answers at 0 and +-0.9 of the stated tolerance from the expected value
     ex = exercises.EXERCISES[key]
     target = exercises.expected(key)
     for answer in (target, target * (1 + 0.9 * ex.rel_tol), target * (1 - 0.9 * ex.rel_tol)):
@@ -42,6 +45,7 @@ def test_the_expected_value_and_anything_within_tolerance_is_right(key):
 
 @pytest.mark.parametrize("key", list(exercises.EXERCISES))
 def test_outside_tolerance_is_wrong_with_a_hint_but_not_the_answer(key):
+    # witness: an answer at 1.5 tolerances; the hint searched for the expected value to 4 figures
     ex = exercises.EXERCISES[key]
     target = exercises.expected(key)
     result = exercises.check(key, target * (1 + 1.5 * ex.rel_tol))
@@ -61,11 +65,13 @@ def test_outside_tolerance_is_wrong_with_a_hint_but_not_the_answer(key):
     ("ex5", 2, "square root"),
 ])
 def test_common_mistakes_get_their_own_hint(key, answer, words):
+    # witness: the mistaken answer and the hint's words, written out per case
     result = exercises.check(key, answer)
     assert not result.correct and words in result.message
 
 
 def test_numpy_numbers_and_integers_are_answers():
+    # witness: the right answers to ex2 (10) and ex5 (sqrt 2) as NumPy scalars
     assert exercises.check("ex2", np.int64(10)).correct
     assert exercises.check("ex5", np.float32(1.4142)).correct
 
@@ -82,11 +88,13 @@ def test_numpy_numbers_and_integers_are_answers():
     (1, 1.0, ValueError, "exercise must be one of"),
 ])
 def test_bad_input_is_refused_clearly(exercise, answer, error, words):
+    # witness: the exception's type and message, written out per case
     with pytest.raises(error, match=re.escape(words)):
         exercises.check(exercise, answer)
 
 
 def test_a_check_shows_its_message_as_a_cells_last_expression():
+    # witness: the result's repr and HTML against its message and the right-answer tick
     result = exercises.check("ex2", 100)
     assert repr(result) == result.message and "ex2: not yet." in result._repr_html_()
     assert "\u2713" in exercises.check("ex2", 10)._repr_html_()
@@ -99,6 +107,7 @@ def test_the_ex3_hint_names_the_right_slip():
 
 
 def test_the_exercise_widgets_check_what_is_typed():
+    # witness: the verdict widget's text for a wrong answer, a decimal comma and a word
     pytest.importorskip("ipywidgets")
     app = exercises.ExerciseApp()
     answer, verdict = app.rows["ex2"]

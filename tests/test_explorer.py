@@ -19,6 +19,7 @@ DEFAULTS = dict(B_tesla=1.0, N=1, n_per_m3=1e23, flux_quantum_convention="h/2e",
 # -- the validator ------------------------------------------------------------------------------------
 
 def test_validator_is_registered_and_accepts_the_declared_defaults():
+    # witness: notebook 07's parameters cell as stored, against DEFAULTS and the registry
     declared = stored.declared_parameters(outputs.NOTEBOOKS_DIR / "07_classroom_explorer.ipynb")
     assert declared == {**DEFAULTS, "output_dir": None}
     assert parameters.VALIDATORS["07_classroom_explorer"] is parameters.classroom_explorer
@@ -39,6 +40,7 @@ def test_validator_is_registered_and_accepts_the_declared_defaults():
     ({"shape": "cube"}, ValueError, "shape must be one of 'sphere', 'rod'; got 'cube'"),
 ])
 def test_validator_refuses_with_a_clear_message(change, error, words):
+    # witness: the exception's type and message, written out per case
     with pytest.raises(error, match=re.escape(words)):
         parameters.classroom_explorer(**{**DEFAULTS, **change})
 
@@ -50,6 +52,7 @@ def test_validator_takes_a_large_integer_density_and_numpy_numbers():
 
 
 def test_runner_refuses_a_bad_value_for_07_before_any_kernel():
+    # witness: the plan's refusal naming notebook 07, N and its range (no kernel is started by plan())
     with pytest.raises(plan.RunError, match=r"07_classroom_explorer: N must be between 1 and 1000000"):
         plan.plan(only=["07"], assignments=["N=5000000"])
 
@@ -96,12 +99,14 @@ def test_the_default_shape_is_a_sphere_with_the_spheres_radii():
 
 
 def test_the_shape_does_not_change_custom_values(ex):
+    # witness: the explorer's state after the shape changes with custom values
     ex.update(**DEFAULTS)
     assert ex.update(shape="rod").B_tesla == 1.0 and ex.state.material == "none"
     ex.update(shape="sphere")
 
 
 def test_moving_B_or_n_by_hand_returns_to_custom(ex):
+    # witness: Ni's density from the materials table; the material read back after each change
     ex.update(material="Ni")
     assert ex.update(N=5).material == "Ni"  # N is not a property of the material
     assert ex.update(flux_quantum_convention="h/e").material == "Ni"
@@ -112,6 +117,7 @@ def test_moving_B_or_n_by_hand_returns_to_custom(ex):
 
 
 def test_bad_update_changes_nothing(ex):
+    # witness: the explorer's state before and after two refused updates, compared
     before = ex.update(B_tesla=2.0, material="none")
     with pytest.raises(ValueError, match="B_tesla must be between"):
         ex.update(B_tesla=50.0)
@@ -151,6 +157,7 @@ def test_update_redraws_without_a_full_draw(ex, monkeypatch):
 
 
 def test_png_is_the_current_canvas(ex):
+    # witness: Pillow's reading of the PNG (signature, size) against the canvas, and a changed PNG after a change of B
     from io import BytesIO
 
     from PIL import Image
@@ -170,6 +177,7 @@ def test_png_is_the_current_canvas(ex):
 # -- the widget wiring -------------------------------------------------------------------------------
 
 def test_widgets_drive_the_explorer_and_show_its_values():
+    # witness: Fe's preset from the materials table, the explorer's state behind the widgets, the static bundle's text
     pytest.importorskip("ipywidgets")
     app = explorer.ExplorerApp()
     assert app.shape.disabled  # custom values take B as given
@@ -233,6 +241,7 @@ def test_projector_mode_switches_the_chart_and_the_stylesheet(monkeypatch):
 
     from PIL import Image
 
+    # witness: the size of the PNG the app sends (decoded by Pillow), its stylesheet and readout
     app = explorer.ExplorerApp()
     normal = Image.open(BytesIO(app.image.value)).size
     assert app.style.value == "" and not app.projector.value
@@ -250,6 +259,7 @@ def test_projector_mode_switches_the_chart_and_the_stylesheet(monkeypatch):
 
 
 def test_N_moves_in_whole_numbers_on_a_logarithmic_scale():
+    # witness: the steps' end points, types and successive ratios
     steps = explorer.N_STEPS
     assert steps[0] == 1 and steps[-1] == 1_000_000 and all(isinstance(k, int) for k in steps)
     ratios = [b / a for a, b in zip(steps[10:], steps[11:])]  # beyond the first decade
@@ -258,6 +268,7 @@ def test_N_moves_in_whole_numbers_on_a_logarithmic_scale():
 
 
 def test_import_nanoflux_loads_neither_matplotlib_nor_ipywidgets():
+    # witness: sys.modules of a fresh interpreter after the imports
     code = ("import sys, nanoflux, nanoflux.exercises, nanoflux.parameters; "
             "print(sorted(m for m in ('matplotlib', 'ipywidgets', 'papermill') if m in sys.modules))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
@@ -282,6 +293,7 @@ def test_clean_notebook_drops_widget_state_and_views(tmp_path):
 
 
 def test_stored_07_has_no_widget_state_and_shows_its_results():
+    # witness: the stored notebook's own metadata and outputs: r_c = 25.6556 nm and 13.3650 nm at the defaults
     nb = nbformat.read(str(outputs.NOTEBOOKS_DIR / "07_classroom_explorer.ipynb"), as_version=4)
     assert "widgets" not in nb.metadata
     shown = [o for c in nb.cells if c.cell_type == "code" for o in c.outputs]
@@ -310,6 +322,7 @@ def test_the_students_notebook_reveals_no_expected_answer():
     assert all(f"{exercises.expected(k):.4g}" in shown for k in ("ex1", "ex3", "ex5"))
 
 
+@pytest.mark.notebooks  # starts a kernel
 def test_07_run_with_a_material_matches_the_module(tmp_path):
     # witness: the module's functions at iron's preset, against what the notebook wrote
     pytest.importorskip("papermill")

@@ -30,6 +30,7 @@ def test_h_over_e_radius_is_sqrt2_larger():
 
 
 def test_scalar_in_float_out_array_in_array_out():
+    # witness: sqrt(Phi0 / (pi B)) by hand on a 2 x 2 array, and the radii at 0.01, 0.1 and 1 T to two decimals
     assert isinstance(nf.critical_radius(1), float)
     B = np.array([[0.01, 0.1], [1.0, 10.0]])
     r = nf.critical_radius(B)
@@ -39,6 +40,7 @@ def test_scalar_in_float_out_array_in_array_out():
 
 
 def test_field_for_radius_inverts_eq4():
+    # witness: Eq. 4 and its inverse give back B over five decades; Phi0 / (pi r^2) by hand
     B = np.geomspace(1e-3, 100, 17)
     np.testing.assert_allclose(nf.field_for_radius(nf.critical_radius(B)), B, rtol=1e-13)
     assert nf.field_for_radius(25.656e-9) == pytest.approx(PHI0 / (math.pi * 25.656e-9**2), rel=1e-14)
@@ -63,12 +65,14 @@ def test_scaling_exponent_is_minus_one_half():
 @pytest.mark.parametrize("func", [nf.critical_area, nf.critical_radius])
 @pytest.mark.parametrize("bad", [0, -1.0, float("nan"), float("inf"), -float("inf"), [1.0, 0.0]])
 def test_bad_field_is_a_value_error_naming_B(func, bad):
+    # witness: the refusal's message, spelled here as the standard words it: name, rule, unit, value
     with pytest.raises(ValueError, match=r"^B must be positive and finite, in T; got"):
         func(bad)
 
 
 @pytest.mark.parametrize("bad", [0, -2e-9, float("nan"), float("inf")])
 def test_bad_radius_is_a_value_error_naming_radius(bad):
+    # witness: the refusal's message, spelled here: name, rule, unit
     with pytest.raises(ValueError, match=r"^radius must be positive and finite, in m; got"):
         nf.field_for_radius(bad)
     with pytest.raises(ValueError, match="radius must be positive"):
@@ -77,12 +81,14 @@ def test_bad_radius_is_a_value_error_naming_radius(bad):
 
 @pytest.mark.parametrize("bad", ["1", None, True, 1 + 2j, [1, "a"], object()])
 def test_non_numeric_field_is_a_type_error(bad):
+    # witness: the exception's type (TypeError, not ValueError) and the parameter it names
     with pytest.raises(TypeError, match="B must be"):
         nf.critical_radius(bad)
 
 
 @pytest.mark.parametrize("bad", ["h/3e", "H/2E", "", None, 2])
 def test_unknown_convention(bad):
+    # witness: the message listing the two conventions allowed, from both functions that take one
     with pytest.raises(ValueError, match=r"convention must be one of 'h/2e', 'h/e'; got"):
         nf.critical_radius(1.0, bad)
     with pytest.raises(ValueError, match="convention must be one of"):
@@ -90,6 +96,7 @@ def test_unknown_convention(bad):
 
 
 def test_message_names_the_value_given():
+    # witness: the offending element of the list, -3.0, in the message
     with pytest.raises(ValueError) as info:
         nf.critical_radius([0.5, -3.0])
     assert "-3.0" in str(info.value)
@@ -107,7 +114,7 @@ def test_whole_flux_quanta_counts_one_at_every_critical_radius():
 
 # -- numbers at the edges ------------------------------------------------------------------------
 
-@pytest.mark.filterwarnings("error")  # never a RuntimeWarning with a wrong number
+@pytest.mark.filterwarnings("error::RuntimeWarning")  # never a RuntimeWarning with a wrong number
 @pytest.mark.parametrize("call, words", [
     # pi B lands below the smallest normal float64: r_c looked ordinary but had lost five digits
     (lambda: nf.critical_radius(1e-320), "pi B underflows to zero in float64 for B = 1e-320; "
@@ -122,6 +129,7 @@ def test_whole_flux_quanta_counts_one_at_every_critical_radius():
     (lambda: nf.whole_flux_quanta(1e300, 1e300), "B pi r^2 / Phi0 overflows to infinity"),
 ])
 def test_results_beyond_float64_name_the_parameter_and_the_range(call, words):
+    # witness: the range that works, written out here per call (checked to work at its ends below)
     with pytest.raises(ValueError) as info:
         call()
     assert words in str(info.value)
@@ -134,7 +142,7 @@ def _bounds(call, pattern):
     return [float(x) for x in re.search(pattern, str(info.value)).groups()]
 
 
-@pytest.mark.filterwarnings("error")
+@pytest.mark.filterwarnings("error::RuntimeWarning")
 @pytest.mark.parametrize("func, unit, outside", [(nf.critical_area, "T", [1.1]), (nf.critical_radius, "T", [0.9, 1.1]),
                                                  (nf.field_for_radius, "m", [0.9, 1.1])])
 def test_the_stated_range_works_at_both_ends_and_not_beyond(func, unit, outside):
@@ -148,8 +156,10 @@ def test_the_stated_range_works_at_both_ends_and_not_beyond(func, unit, outside)
             func(x)
 
 
-@pytest.mark.filterwarnings("error")
+@pytest.mark.filterwarnings("error::RuntimeWarning")
 def test_flux_quanta_range_holds_at_its_ends():
+    # witness: the bounds the refusal states, tried at each end (a finite positive result) and 10 % beyond (the
+    # refusal)
     lo, hi, _, B_hi, r_lo, r_hi = _bounds(
         lambda: nf.flux_quanta(1e300, 1e300),
         r"B r\^2 must be between (\S+) and (\S+) T m\^2, with B between (\S+) and (\S+) T "
@@ -163,6 +173,7 @@ def test_flux_quanta_range_holds_at_its_ends():
 
 
 def test_python_integers_of_any_size_are_fields_and_radii():
+    # witness: the same value as a float, 2^70 pi 1e-30 / Phi0 by hand, and the float64 limit in the message
     assert nf.critical_radius(10**30) == nf.critical_radius(1e30)
     assert nf.flux_quanta(2**70, [10**-15]) == pytest.approx(2.0**70 * math.pi * 1e-30 / PHI0, rel=1e-14)
     with pytest.raises(ValueError,
@@ -183,8 +194,8 @@ def test_counts_beyond_int64_are_refused_by_name_never_wrapped(B, radius):
 
 
 def test_counts_up_to_int64_are_exact_and_positive():
-    # witness: the stated limit B r^2 <= 6.07e3 T m^2 holds; floor(1 pi 50^2 / Phi0) by hand
-    assert nf.whole_flux_quanta(1, 50) == math.floor(math.pi * 2500 / PHI0 * (1 + 1e-9))
+    # witness: the stated limit B r^2 <= 6.07e3 T m^2 holds; floor(1 pi 50^2 / Phi0) exactly, in 80 digits
+    assert nf.whole_flux_quanta(1, 50) == 3798168619696565503  # 3798168619696565503.1256
     assert 0 < nf.whole_flux_quanta(6.07e3, 1.0) <= 2**63 - 1
     with pytest.raises(ValueError, match=r"so B r\^2 at most 6.07e\+03 T m\^2\); got"):
         nf.whole_flux_quanta(6.08e3, 1.0)
@@ -192,5 +203,6 @@ def test_counts_up_to_int64_are_exact_and_positive():
 
 @pytest.mark.parametrize("func", [nf.flux_quanta, nf.whole_flux_quanta])
 def test_broadcast_mismatch_names_B_and_radius(func):
+    # witness: the two shapes, (3,) and (2,), as the message names them
     with pytest.raises(ValueError, match=r"^B and radius must broadcast together .*; got shapes \(3,\) and \(2,\)$"):
         func([1, 2, 3], [1e-8, 2e-8])

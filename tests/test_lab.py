@@ -27,7 +27,7 @@ from nanoflux.classroom import lab
 from nanoflux.running import outputs
 from nanoflux.running.kernels import KERNEL_ENV
 
-from classroom_app import GUARD_S, free_port
+from helpers import GUARD_S, free_port
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -200,6 +200,7 @@ def test_a_run_with_other_values_goes_to_build_runs(student):
 def test_the_stored_notebooks_are_out_of_the_students_reach(student):
     import urllib.error
 
+    # witness: Jupyter Server's HTTP status for a path outside the workspace
     with pytest.raises(urllib.error.HTTPError) as refused:
         student["lab"].call("GET", "/api/contents/../notebooks/07_classroom_explorer.ipynb")
     assert refused.value.code in (400, 403, 404)

@@ -38,6 +38,7 @@ def requirements(*extras) -> list[Requirement]:
 
 @pytest.mark.parametrize("lock, extras", [("reproduce.lock", ()), ("test.lock", ("lab", "site", "test"))])
 def test_every_requirement_is_locked_within_its_range(lock, extras):
+    # witness: pyproject.toml's ranges against the lock file's pins, read apart
     locked = pins(lock)
     for req in requirements(*extras):
         name = canonicalize_name(req.name)
@@ -47,6 +48,7 @@ def test_every_requirement_is_locked_within_its_range(lock, extras):
 
 
 def test_reproducing_installs_no_test_tools_and_shares_every_version():
+    # witness: the two lock files' pins compared package by package
     reproduce, test = pins("reproduce.lock"), pins("test.lock")
     for tool in ("pytest", "nbval", "jupyterlab", "selenium", "scipy"):
         assert tool not in reproduce and tool in test
@@ -55,5 +57,6 @@ def test_reproducing_installs_no_test_tools_and_shares_every_version():
 
 @pytest.mark.skipif(not LOCKED_PLATFORM, reason="the lock is for Linux x86_64 and Python 3.11")
 def test_this_environment_is_the_locked_one():
+    # witness: importlib.metadata's installed versions against test.lock
     for name, version in pins("test.lock").items():
         assert metadata.version(name) == version, f"{name}: installed {metadata.version(name)}, locked {version}"

@@ -18,6 +18,7 @@ def test_one_dipole_at_the_paper_density():
 
 
 def test_broadcasts_N_against_n():
+    # witness: (3 N / (4 pi n))^(1/3) by hand for each pair of a 3 x 2 broadcast
     N = np.array([1, 10, 100])[:, None]
     n = np.array([1e23, 8.491e28])
     r = nf.critical_radius_mean_field(N, n)
@@ -35,11 +36,13 @@ def test_dipoles_in_sphere_inverts_the_radius():
 
 
 def test_cube_root_scaling():
+    # witness: the log-log slope over four decades of N against 1/3
     N = np.array([1, 10, 100, 1000, 10000])
     assert nf.power_law_exponent(N, nf.critical_radius_mean_field(N)) == pytest.approx(1 / 3, abs=1e-12)
 
 
 def test_table_one_matches_the_paper_and_hand_arithmetic():
+    # witness: the paper's Table I as printed (13.4 ... 288 nm) and (3 N / (4 pi n))^(1/3) by hand
     rows = nf.table_one()
     assert [r.N for r in rows] == [1, 10, 100, 1000, 10000]
     assert [r.paper_nm for r in rows] == [13.4, 28.8, 62.0, 134.0, 288.0]
@@ -52,6 +55,7 @@ def test_table_one_matches_the_paper_and_hand_arithmetic():
 
 
 def test_table_one_elsewhere_has_no_printed_values():
+    # witness: (3 N / (4 pi n))^(1/3) by hand; the paper prints Table I at 1e23 m^-3 only
     rows = nf.table_one([2, 3], n=5e28)
     assert [r.paper_nm for r in rows] == [None, None]
     assert [r.agrees for r in rows] == [None, None]
@@ -70,6 +74,7 @@ def test_table_agreement_can_fail():
 
 @pytest.mark.parametrize("bad", [0, 0.5, -1, 2.5, float("nan"), float("inf"), [1, 2.2]])
 def test_bad_N(bad):
+    # witness: the refusal's message, spelled here: name and rule, from both functions that take N
     with pytest.raises(ValueError, match=r"^N must be a whole number of at least 1; got"):
         nf.critical_radius_mean_field(bad)
     with pytest.raises(ValueError, match="N must be a whole number"):
@@ -78,6 +83,7 @@ def test_bad_N(bad):
 
 @pytest.mark.parametrize("bad", [0, -1e23, float("nan"), float("inf")])
 def test_bad_density(bad):
+    # witness: the refusal's message, spelled here: name, rule, unit, from both functions that take n
     with pytest.raises(ValueError, match=r"^n must be positive and finite, in m\^-3; got"):
         nf.critical_radius_mean_field(1, bad)
     with pytest.raises(ValueError, match="n must be positive"):
@@ -86,11 +92,13 @@ def test_bad_density(bad):
 
 @pytest.mark.parametrize("bad", ["10", None, True, [1, "x"]])
 def test_non_numeric_N(bad):
+    # witness: the exception's type (TypeError) and the parameter it names
     with pytest.raises(TypeError, match="N must be a real number"):
         nf.critical_radius_mean_field(bad)
 
 
 def test_non_numeric_density():
+    # witness: the exception's type (TypeError) for a density given as text
     with pytest.raises(TypeError, match="n must be a real number"):
         nf.critical_radius_mean_field(1, "1e23")
 
@@ -114,11 +122,12 @@ def test_python_integers_of_any_size_are_numbers():
     (lambda: nf.table_one([1, 10**400]), r"^N must be at most 1.798e\+308"),
 ])
 def test_integers_beyond_float64_are_refused_by_name(call, words):
+    # witness: the message, written out here per call, naming the parameter and the float64 range
     with pytest.raises(ValueError, match=words):
         call()
 
 
-@pytest.mark.filterwarnings("error")  # never a RuntimeWarning with a wrong number
+@pytest.mark.filterwarnings("error::RuntimeWarning")  # never a RuntimeWarning with a wrong number
 @pytest.mark.parametrize("call, words", [
     (lambda: nf.critical_radius_mean_field(1, 1e-320),
      "the sphere volume 3 N / (4 pi n) overflows to infinity in float64 for N = 1, n = 1e-320; "
@@ -135,12 +144,13 @@ def test_integers_beyond_float64_are_refused_by_name(call, words):
     (lambda: nf.dipoles_in_sphere(4e102, 1e-300), "with radius between 2.82e-103 and 3.5e+102 m"),
 ])
 def test_results_beyond_float64_name_the_parameters_and_the_range(call, words):
+    # witness: the range that works, written out here per call
     with pytest.raises(ValueError) as info:
         call()
     assert words in str(info.value)
 
 
-@pytest.mark.filterwarnings("error")
+@pytest.mark.filterwarnings("error::RuntimeWarning")
 def test_the_stated_ranges_work_at_their_ends():
     # witness: each end the messages print gives a normal result; 10% beyond it does not
     assert nf.critical_radius_mean_field(1, 1 / 9.33e-308) > 0
@@ -163,5 +173,6 @@ def test_the_stated_ranges_work_at_their_ends():
     (lambda: nf.dipoles_in_sphere([1e-8, 2e-8], [1e23, 1e24, 1e25]), r"^radius and n must broadcast together"),
 ])
 def test_broadcast_mismatch_names_both_arguments(call, words):
+    # witness: both parameters and both shapes in the message
     with pytest.raises(ValueError, match=words + r" .*; got shapes \(\d,\) and \(\d,\)$"):
         call()

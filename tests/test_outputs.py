@@ -10,7 +10,7 @@ import nbformat
 import pytest
 
 from nanoflux.cli import main
-from nanoflux.running import notebook, outputs, parameters, runner, stored
+from nanoflux.running import cells, notebook, outputs, parameters, runner, stored
 
 from helpers import tree_digest
 
@@ -25,6 +25,7 @@ def unstaged(monkeypatch):
 
 @pytest.mark.parametrize("path", stored.stored_notebooks(), ids=lambda p: p.stem)
 def test_each_notebook_declares_exactly_the_module_defaults(path):
+    # witness: each stored notebook's parameters cell, read from the file, against parameters.DEFAULTS
     declared = stored.declared_parameters(path)
     assert declared.pop("output_dir") is None
     assert declared == parameters.DEFAULTS[path.stem]
@@ -47,6 +48,7 @@ def test_defaults_go_to_figures_and_other_values_to_a_folder_of_their_own():
 
 
 def test_a_chosen_folder_is_used_and_marked(tmp_path, unstaged):
+    # witness: the folder named here, its run mark on disk and the message naming it
     run = notebook.start("02_mean_field_table1", output_dir=str(tmp_path / "mine"),
                          N_values=[1, 10, 100, 1000, 10000], n_per_m3=1e23)
     assert not run.canonical and run.destination == tmp_path / "mine"
@@ -56,11 +58,19 @@ def test_a_chosen_folder_is_used_and_marked(tmp_path, unstaged):
 
 
 def test_a_staged_run_writes_to_the_stage_and_names_the_destination(tmp_path, monkeypatch):
+    # witness: the stage folder's JSON read back, and figures/ digested before and after
     monkeypatch.setenv(outputs.STAGE_ENV, str(tmp_path))
     before = tree_digest(outputs.FIGURES_DIR)
     run = notebook.start("02_mean_field_table1", N_values=[1, 10, 100, 1000, 10000], n_per_m3=1e23)
-    assert run.write_results(["x"]) == "wrote 02_mean_field_table1.json to figures/"
+    # witness: pytest is no kernel and keeps no record of the code it ran: not the canonical run
+    expected = outputs.destination("02_mean_field_table1", run.parameters, code=None)
+    assert expected.parent == outputs.RUNS_DIR / "02_mean_field_table1"
+    assert run.write_results(["x"]) == f"wrote 02_mean_field_table1.json to {outputs.shown(expected)}"
     assert json.loads((tmp_path / "02_mean_field_table1.json").read_text())["results"] == ["x"]
+    assert tree_digest(outputs.FIGURES_DIR) == before and not expected.exists()
+    # the stored notebook's code, as a kernel would have recorded it: the canonical run, still staged
+    monkeypatch.setattr(cells, "_RECORD", outputs.stored_code("02_mean_field_table1")[:2])
+    assert run.write_results(["y"]) == "wrote 02_mean_field_table1.json to figures/"
     assert tree_digest(outputs.FIGURES_DIR) == before
 
 
@@ -71,8 +81,11 @@ def _execute(nb, cwd):
     return nb
 
 
+@pytest.mark.notebooks  # starts a kernel
 def test_a_notebook_edited_as_in_jupyterlab_never_touches_figures(unstaged):
     # The user changes B_tesla in the parameters cell and runs every cell, as in JupyterLab.
+    # witness: the folder outputs.destination names for the edited values, the notebook's own printed lines, figures/
+    # digested before and after
     nb = nbformat.read(str(outputs.NOTEBOOKS_DIR / "01_flux_quantization.ipynb"), as_version=4)
     cell = next(c for c in nb.cells if "parameters" in c.metadata.get("tags", []))
     fields = [0.5, 0.25 + os.getpid() * 1e-9]  # a folder of this process's own (the suite runs in parallel)
@@ -93,7 +106,9 @@ def test_a_notebook_edited_as_in_jupyterlab_never_touches_figures(unstaged):
         shutil.rmtree(expected, ignore_errors=True)
 
 
+@pytest.mark.notebooks  # starts a kernel
 def test_plain_papermill_with_other_values_never_touches_figures(tmp_path, unstaged):
+    # witness: the folder outputs.destination names, its JSON's parameters, figures/ digested before and after
     papermill = pytest.importorskip("papermill")
     values = {"N_values": [7, os.getpid()], "n_per_m3": 3e23}  # a folder of this process's own
     expected = outputs.destination("02_mean_field_table1", values)
@@ -109,7 +124,10 @@ def test_plain_papermill_with_other_values_never_touches_figures(tmp_path, unsta
         shutil.rmtree(expected, ignore_errors=True)
 
 
+@pytest.mark.notebooks  # starts a kernel
 def test_a_notebook_refuses_figures_as_its_output_dir(tmp_path, unstaged):
+    # witness: papermill's record of the cell's exception (InputError and its message), figures/ digested before and
+    # after
     papermill = pytest.importorskip("papermill")
     before = tree_digest(outputs.FIGURES_DIR)
     with pytest.raises(papermill.PapermillExecutionError) as info:
@@ -143,6 +161,15 @@ def _refusals(tmp_path):
         "inside notebooks via ..": (str(outputs.BUILD_DIR / ".." / "notebooks" / "x"), "must not be the repository"),
         "package": (str(outputs.ROOT / "nanoflux"), "must not be the repository"),
         "git": (str(outputs.ROOT / ".git" / "x"), "must not be the repository"),
+        "tests/x (the issue's)": ("tests/x", "must not be the repository"),
+        "requirements (the issue's)": ("requirements/", "must not be the repository"),
+        "jupyter-config (the issue's)": ("jupyter-config", "must not be the repository"),
+        ".venv (the issue's)": (".venv/", "must not be the repository"),
+        "benchmarks": ("benchmarks/new", "must not be the repository"),
+        "build/notebooks": ("build/notebooks", "must not be the repository"),
+        "build (its notebooks/ are build/notebooks)": ("build", "must not be the repository"),
+        "a hidden folder at the top": (".pytest_cache/x", "must not be the repository"),
+        "a link to tests/": (str(_link(tmp_path, "to-tests", outputs.ROOT / "tests")), "must not be the repository"),
         "a file": (str(a_file), "is a file, not a folder"),
         "under a file": (str(a_file / "sub"), "which is a file, not a folder"),
         "foreign notebooks": (str(foreign), "holds notebooks that no nanoflux run wrote"),
@@ -151,22 +178,48 @@ def _refusals(tmp_path):
 
 
 REFUSALS = ["empty", "blank", "root", "dot", "notebooks", "figures", "inside figures", "inside notebooks via ..",
-            "package", "git", "a file", "under a file", "foreign notebooks", "stored notebooks elsewhere"]
+            "package", "git", "a file", "under a file", "foreign notebooks", "stored notebooks elsewhere",
+            "tests/x (the issue's)", "requirements (the issue's)", "jupyter-config (the issue's)",
+            ".venv (the issue's)", "benchmarks", "build/notebooks", "build (its notebooks/ are build/notebooks)",
+            "a hidden folder at the top", "a link to tests/"]
+
+
+def _link(tmp_path, name, target):
+    link = tmp_path / name
+    link.symlink_to(target)
+    return link
 
 
 @pytest.mark.parametrize("case", REFUSALS)
 def test_out_is_refused_in_one_line_before_any_kernel(case, tmp_path, capsys, monkeypatch):
+    # witness: exit status 2, one stderr line with the words per case, no 'running' line, figures/ and notebooks/
+    # digested before and after
     monkeypatch.chdir(outputs.ROOT)
     value, words = _refusals(tmp_path)[case]
-    before = tree_digest(outputs.FIGURES_DIR), tree_digest(outputs.NOTEBOOKS_DIR)
+    before = tree_digest(outputs.FIGURES_DIR), tree_digest(outputs.NOTEBOOKS_DIR), tree_digest(outputs.ROOT / "tests")
     assert main(["reproduce", "--only", "01", "--set", "B_tesla=[0.5]", "--out", value]) == 2
     captured = capsys.readouterr()
     assert words in captured.err and len(captured.err.strip().splitlines()) == 1
     assert "running" not in captured.out
-    assert (tree_digest(outputs.FIGURES_DIR), tree_digest(outputs.NOTEBOOKS_DIR)) == before
+    assert (tree_digest(outputs.FIGURES_DIR), tree_digest(outputs.NOTEBOOKS_DIR),
+            tree_digest(outputs.ROOT / "tests")) == before
+
+
+@pytest.mark.parametrize("value,words", [("a-file/out\x1b[2J\x07\rowned", "which is a file"),
+                                         ("a-file/out\nsecond line\u202e", "which is a file"),
+                                         ("o" * 120_000, "file name too long")])
+def test_out_is_echoed_escaped_and_cut(value, words, tmp_path, capsys, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "a-file").write_text("x")
+    assert main(["reproduce", "--only", "01", "--set", "B_tesla=[0.5]", "--out", value]) == 2
+    err = capsys.readouterr().err
+    assert words in err.lower() and len(err.strip().splitlines()) == 1, err[:300]
+    # witness: the one error line, with no raw control character and not 120 KB long
+    assert err.rstrip("\n").isprintable() and len(err) < 1000, err[:300]
 
 
 def test_out_that_the_locale_cannot_encode_is_refused(tmp_path):
+    # witness: a real interpreter under the C locale: exit status 2, one line, and the temporary folder left empty
     env = {**os.environ, "LC_ALL": "C", "LANG": "C", "PYTHONUTF8": "0", "PYTHONCOERCECLOCALE": "0"}
     env.pop(outputs.STAGE_ENV, None)
     proc = subprocess.run([sys.executable, "-m", "nanoflux", "reproduce", "--only", "01",
@@ -178,7 +231,9 @@ def test_out_that_the_locale_cannot_encode_is_refused(tmp_path):
     assert not any(tmp_path.iterdir())
 
 
+@pytest.mark.notebooks  # starts a kernel
 def test_an_earlier_run_folder_can_be_reused(tmp_path):
+    # witness: two runs into one folder both succeed; the run mark and the executed notebook on disk
     out = tmp_path / "again"
     for _ in range(2):
         assert runner.run(only=["02"], assignments=["N_values=[2]"], out=out, echo=lambda line: None) == 0

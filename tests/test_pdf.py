@@ -40,6 +40,7 @@ def test_the_pdf_is_the_same_bytes_when_rebuilt(built):
 
 
 def test_a4_pages_with_numbers_and_a_table_of_contents(built):
+    # witness: pdfinfo's page size and count, and pdftotext's text of each page (contents, page numbers)
     first, _ = built
     info = subprocess.run(["pdfinfo", str(first)], capture_output=True, text=True, check=True).stdout
     assert "595.276 x 841.89 pts (A4)" in info
@@ -70,6 +71,7 @@ def test_the_pdf_holds_the_title_verdict_version_citation_and_every_notebook(bui
 
 
 def test_equations_carry_the_papers_numbers_and_tables_are_tables(built):
+    # witness: pdftotext's layout: (3) and (4) at the right margin, Table I's rows as columns
     first, _ = built
     layout = poppler.text(first, "-layout")
     # Eqs. 3 and 4 of notebook 01, numbered at the right margin as the paper numbers them
@@ -90,6 +92,7 @@ def test_no_type3_font_and_every_font_embedded(built):
 
 
 def test_make_pdf_installs_what_the_pdf_needs():
+    # witness: the Makefile's own list of TeX packages against the module's, and its targets
     makefile = (ROOT / "Makefile").read_text()
     listed = re.search(r"TEX_PACKAGES := ((?:.*\\\n)*.*)", makefile).group(1).replace("\\\n", " ").split()
     assert sorted(listed) == sorted(pdf.TEX_PACKAGES)
@@ -97,6 +100,7 @@ def test_make_pdf_installs_what_the_pdf_needs():
 
 
 def test_without_tex_the_refusal_names_what_to_run(monkeypatch, tmp_path):
+    # witness: a PATH without TeX (which() answers None): the refusal and an untouched folder
     monkeypatch.setattr(pdf.shutil, "which", lambda name: None)
     with pytest.raises(pdf.SiteError, match=r"latexmk and lualatex not found: .* run `make pdf` as root"):
         pdf.build_pdf(tmp_path)

@@ -23,6 +23,7 @@ def two_folders(tmp_path):
 
 
 def test_commit_publishes_every_file_and_leaves_no_area(two_folders):
+    # witness: the files' contents read back from both folders, and no publishing area left
     a, b, src = two_folders
     pub = publish.Publication()
     pub.prepare(a)
@@ -36,6 +37,7 @@ def test_commit_publishes_every_file_and_leaves_no_area(two_folders):
 
 
 def test_abort_removes_areas_and_the_folders_it_created(two_folders):
+    # witness: the old file's content and the folder listing read back; the folder it made is gone
     a, b, src = two_folders
     pub = publish.Publication()
     pub.prepare(a)
@@ -62,6 +64,7 @@ def test_a_rename_that_fails_puts_back_what_moved(two_folders):
 
 
 def test_an_unwritable_place_is_refused_by_prepare(tmp_path):
+    # witness: a file standing where a folder is needed, made here
     (tmp_path / "file").write_text("")
     with pytest.raises(publish.PublishError, match="a file stands where a folder is needed"):
         publish.Publication().prepare(tmp_path / "file" / "sub")
@@ -96,6 +99,7 @@ def test_recover_finishes_a_commit_whose_journals_were_all_written(two_folders):
 
 
 def test_recover_discards_a_commit_that_never_began_renaming(two_folders):
+    # witness: a run killed here before its first rename (journal written, nothing moved): the old files read back
     a, b, src = two_folders
     b.mkdir()
     _killed_during_commit(a, b, src, journals=1, moved=0)
@@ -105,6 +109,7 @@ def test_recover_discards_a_commit_that_never_began_renaming(two_folders):
 
 
 def test_recover_leaves_a_living_run_alone(two_folders):
+    # witness: a publication still open in this process: its area stays
     a, b, src = two_folders
     pub = publish.Publication()
     pub.prepare(a)

@@ -19,6 +19,7 @@ def test_readme_is_short_and_speaks_to_its_readers():
 
 
 def test_the_developer_material_lives_in_contributing():
+    # witness: the headings of CONTRIBUTING.md and the README's text
     contributing = (ROOT / "CONTRIBUTING.md").read_text(encoding="utf-8")
     for heading in ("What the tests cover", "Layout", "Benchmarks", "Command line", "Finding a formula"):
         assert re.search(rf"(?m)^#+ {heading}$", contributing), heading

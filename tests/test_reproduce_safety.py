@@ -1,10 +1,12 @@
 """A real ``nanoflux reproduce`` under real signals and real file-system faults.
 
 Each test starts the command as a user would (a subprocess in its own process group), and checks
-what the issue promises: how fast it stops, that no process it started survives, that nothing is
-written, and that the work tree is as it was. The file-system cases mount what they need inside a
-private user and mount namespace (``unshare``), so the machine's own mounts are never touched.
+what the issue promises: that it stops, that no process it started survives, that nothing is written,
+and that the work tree is as it was. The file-system cases mount what they need inside a private user
+and mount namespace (``unshare``), so the machine's own mounts are never touched. Deadlines are hang
+guards only (a minute or more); how soon a run stops: benchmarks/bench_interrupt.py.
 """
+import json
 import os
 import shutil
 import signal
@@ -17,6 +19,9 @@ from pathlib import Path
 import pytest
 
 from nanoflux.running import outputs, publish, runner
+
+from clone import inodes, replaced
+from helpers import GUARD_S
 
 pytestmark = pytest.mark.skipif(sys.platform != "linux", reason="process and mount checks read /proc")
 
@@ -76,7 +81,7 @@ def _start(args, tmp_path):
                             start_new_session=True)
 
 
-def _wait_for_kernels(proc, count, timeout=60.0) -> set:
+def _wait_for_kernels(proc, count, timeout=GUARD_S) -> set:
     """The run's descendants once ``count`` kernels are running."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
@@ -90,6 +95,25 @@ def _wait_for_kernels(proc, count, timeout=60.0) -> set:
     raise AssertionError("the kernels did not start")
 
 
+def _gone(pids, timeout=GUARD_S) -> list:
+    """The processes of ``pids`` still alive after waiting up to ``timeout`` for them to end."""
+    deadline = time.monotonic() + timeout
+    while (alive := [pid for pid in pids if _alive(pid)]) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    return alive
+
+
+def _canonical_files(stems) -> list:
+    """Every canonical file of the notebooks ``stems``: publishing replaces a file (a new inode) even when its
+    bytes stay the same, which git status cannot see (clone.inodes)."""
+    paths = []
+    for stem in stems:
+        record = outputs.FIGURES_DIR / f"{stem}.json"
+        paths += [record, outputs.NOTEBOOKS_DIR / f"{stem}.ipynb",
+                  *(outputs.FIGURES_DIR / name for name in json.loads(record.read_text())["results"]["files"])]
+    return paths
+
+
 def _leftovers(tmp_path, *folders):
     scratch = list((tmp_path / "tmp").glob(runner.SCRATCH_PREFIX + "*"))
     areas = [a for f in folders if f.is_dir() for a in f.glob(publish.AREA_PREFIX + "*")]
@@ -100,26 +124,24 @@ CANONICAL_FOLDERS = (outputs.FIGURES_DIR, outputs.NOTEBOOKS_DIR, outputs.BUILD_D
 
 
 @pytest.mark.parametrize("how", ["SIGINT to the process group (Ctrl-C)", "SIGTERM to the main process"])
-def test_a_signal_stops_a_canonical_run_within_two_seconds_and_writes_nothing(how, tmp_path):
-    before = _git_status()
+def test_a_signal_stops_a_canonical_run_and_writes_nothing(how, tmp_path):
+    before, stamps = _git_status(), inodes(_canonical_files(["05_discrete_dipoles", "06_assumptions"]))
     proc = _start(["--only", "05", "06"], tmp_path)
     started = _wait_for_kernels(proc, 2)
-    sent = time.monotonic()
     if how.startswith("SIGINT"):
         os.killpg(proc.pid, signal.SIGINT)
     else:
         proc.send_signal(signal.SIGTERM)
-    out, err = proc.communicate(timeout=30)
-    elapsed = time.monotonic() - sent
+    out, err = proc.communicate(timeout=GUARD_S)
+    # witness: the exit status and message of an interrupted run, not of one that finished first
     assert proc.returncode == 130, err
-    assert elapsed < 2.0, f"stopped after {elapsed:.2f} s"
     assert err.strip().splitlines() == ["nanoflux reproduce: interrupted: nothing was written"] or \
         err.strip().splitlines()[-1] == "nanoflux reproduce: interrupted: nothing was written"
     assert "Traceback" not in err
-    time.sleep(0.5)
-    assert not [pid for pid in started if _alive(pid)], "a process the run started survived"
+    assert _gone(started) == [], "a process the run started survived"
     assert _leftovers(tmp_path, *CANONICAL_FOLDERS) == []
     assert _git_status() == before
+    assert not any(replaced(stamps).values()), replaced(stamps)  # not even republished as they were
 
 
 def test_after_sigkill_the_kernels_exit_and_a_later_run_clears_the_staging(tmp_path):
@@ -127,14 +149,12 @@ def test_after_sigkill_the_kernels_exit_and_a_later_run_clears_the_staging(tmp_p
     proc = _start(["--only", "05", "06", "--out", str(out)], tmp_path)
     started = _wait_for_kernels(proc, 2)
     proc.send_signal(signal.SIGKILL)
-    proc.communicate(timeout=30)
-    deadline = time.monotonic() + 5.0
-    while [pid for pid in started if _alive(pid)] and time.monotonic() < deadline:
-        time.sleep(0.1)
-    assert not [pid for pid in started if _alive(pid)], "a kernel outlived its killed runner by 5 s"
+    proc.communicate(timeout=GUARD_S)
+    # witness: /proc; ipykernel notices its parent's death on its own (it polls every second or so)
+    assert _gone(started) == [], f"a kernel outlived its killed runner by {GUARD_S} s"
     assert _leftovers(tmp_path, out)  # witness: the killed run did leave its staging
     later = subprocess.run([sys.executable, "-m", "nanoflux", "reproduce", "--only", "01", "--out", str(out)],
-                           cwd=tmp_path, env=_env(tmp_path), capture_output=True, text=True, timeout=120)
+                           cwd=tmp_path, env=_env(tmp_path), capture_output=True, text=True, timeout=GUARD_S)
     assert later.returncode == 0, later.stderr
     assert _leftovers(tmp_path, out, out / "notebooks") == []
     assert (out / "01_flux_quantization.json").exists()
@@ -151,7 +171,7 @@ def _unshare_works() -> bool:
 needs_unshare = pytest.mark.skipif(not _unshare_works(), reason="needs unshare -rm (user and mount namespaces)")
 
 
-def _in_namespace(script, tmp_path, timeout=180):
+def _in_namespace(script, tmp_path, timeout=3 * GUARD_S):
     """Run a shell ``script`` in a private user + mount namespace; NANOFLUX is the command."""
     env = {**_env(tmp_path), "NANOFLUX": f"{sys.executable} -m nanoflux"}
     return subprocess.run(["unshare", "-rm", "sh", "-ec", script], cwd=ROOT, env=env, capture_output=True,
@@ -160,6 +180,8 @@ def _in_namespace(script, tmp_path, timeout=180):
 
 @needs_unshare
 def test_a_read_only_figures_folder_is_refused_at_once(tmp_path):
+    # witness: a real read-only bind mount of figures/: exit status 2, one line naming it, no kernel started, git
+    # status unchanged
     before = _git_status()
     proc = _in_namespace("mount --bind figures figures; mount -o remount,bind,ro figures; "
                          "$NANOFLUX reproduce --only 01", tmp_path)
@@ -172,6 +194,7 @@ def test_a_read_only_figures_folder_is_refused_at_once(tmp_path):
 
 @needs_unshare
 def test_a_full_device_is_one_line_and_leaves_the_folder_as_it_was(tmp_path):
+    # witness: a real 48 kB tmpfs: exit status 2, one line, and the folder's listing taken inside the namespace
     out = tmp_path / "small"
     out.mkdir()
     (out / "keep.txt").write_text("an earlier file")
@@ -186,6 +209,7 @@ def test_a_full_device_is_one_line_and_leaves_the_folder_as_it_was(tmp_path):
 
 @needs_unshare
 def test_publishing_across_file_systems_when_build_is_elsewhere(tmp_path):
+    # witness: a real tmpfs on build/: findmnt's file system type, the listing there, and git status unchanged
     before = _git_status()
     proc = _in_namespace(f"mkdir -p build; mount -t tmpfs tmpfs build; "
                          f"$NANOFLUX reproduce --only 01 02; ls build/notebooks > {tmp_path}/listing; "

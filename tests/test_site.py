@@ -1,8 +1,10 @@
 """nanoflux site: the reading site (Sphinx, MyST-NB, sphinx-book-theme) built from the stored notebooks.
 
-Built here without a browser; tests/test_site_browser.py opens the same kind of site in headless Chromium.
-The full site is built once for the module; the rebuild, refusal and sanitizing tests build small sites
-from one or two notebooks copied to a scratch folder.
+Built here without a browser; tests/test_site_browser.py opens the same site in headless Chromium. The
+full site is built once per test run by the command line (the session fixture site_build, shared with the
+browser tests: both files are in the xdist group "site"), and so is the hostile notebook's site
+(hostile_site); the rebuild and refusal tests build small sites from one or two notebooks copied to a
+scratch folder.
 """
 import copy
 import html
@@ -10,7 +12,6 @@ import json
 import re
 import shutil
 import stat
-import time
 
 import nbformat
 import pytest
@@ -34,13 +35,14 @@ TEXT_SUFFIXES = {".html", ".css", ".js", ".json", ".txt", ".svg", ".inv", ""}
 HOSTILE = "evil.example"
 
 
-@pytest.fixture(scope="module")
-def built(tmp_path_factory):
-    out = tmp_path_factory.mktemp("site") / "site"
-    warnings = []
-    start = time.perf_counter()
-    files = site.build_site(out, warnings=warnings)
-    return out, files, warnings, time.perf_counter() - start
+pytestmark = pytest.mark.xdist_group("site")
+
+
+@pytest.fixture
+def built(site_build):
+    """The full site's folder and files (tests/conftest.py builds it once per session)."""
+    assert site_build.status == 0, site_build.stderr
+    return site_build.out, site_build.files
 
 
 def small_notebooks(tmp_path, names=("01_flux_quantization.ipynb", "02_mean_field_table1.ipynb")):
@@ -63,14 +65,16 @@ def article(page: str) -> str:
 
 # -- the site built from the stored notebooks ---------------------------------------------------------
 
-def test_builds_quietly_within_the_time_budget(built):
-    _, _, warnings, seconds = built
-    assert warnings == []  # witness: Sphinx's own warning stream, empty for the stored notebooks
-    assert seconds < 30, seconds
+def test_the_command_builds_the_site_quietly(site_build):
+    # witness: what `nanoflux site` printed: each of Sphinx's warnings would be a line of its stderr
+    assert site_build.status == 0 and site_build.stderr == ""
+    assert site_build.stdout == (f"wrote {len(stored.stored_notebooks())} notebook page(s), "
+                                 "the figures and the claims table; "
+                                 f"open {site_build.out / 'index.html'}\n")
 
 
 def test_one_page_per_stored_notebook_and_the_figures(built):
-    out, files, _, _ = built
+    out, files = built
     stems = [p.stem for p in stored.stored_notebooks()]
     pages = sorted(f.relative_to(out).as_posix() for f in files if f.suffix == ".html")
     assert pages == sorted(["index.html", "search.html", *(f"notebooks/{s}.html" for s in stems)])
@@ -81,25 +85,27 @@ def test_one_page_per_stored_notebook_and_the_figures(built):
 
 
 def test_index_has_the_paper_the_notebooks_in_order_the_figures(built):
-    out, _, _, _ = built
+    out, _ = built
     index = text_of(out / "index.html")
     assert "<em>MRS Communications</em>" in index and "accepted manuscript" in index
     assert "no title line, authors or DOI" in index and "VOLUME XX" in index
     links = re.findall(r'<a class="reference internal" href="(notebooks/[^"#]+\.html)">', index)
     lists = re.findall(r'<ol class="arabic simple notebooks( teachers)?"[^>]*>(.*?)</ol>', index, re.S)
     listed = [re.findall(r'href="(notebooks/[^"#]+\.html)"', body) for _, body in lists]
-    # witness: the numbered notebooks in notebooks/, in reading order, the teachers' notes listed apart
-    assert [kind for kind, _ in lists] == ["", " teachers"]
-    assert listed[0] + listed[1] == [f"notebooks/{p.stem}.html" for p in stored.stored_notebooks()]
-    assert listed[1] == ["notebooks/09_teacher_notes.html"]
+    # witness: the numbered notebooks in notebooks/, each once, in reading order, the teachers' notes listed
+    # apart; each list numbered from its first notebook's own number (01-08 and 10 for readers, 09 apart)
+    assert [kind for kind, _ in lists] == ["", "", " teachers"]
+    assert sorted(sum(listed, [])) == [f"notebooks/{p.stem}.html" for p in stored.stored_notebooks()]
+    assert listed[0] + listed[1] == sorted(listed[0] + listed[1]) and listed[2] == ["notebooks/09_teacher_notes.html"]
     assert '<ol class="arabic simple notebooks teachers" start="9">' in index
+    assert '<ol class="arabic simple notebooks" start="10">' in index
     captions = re.findall(r'<p aria-level="2" class="caption" role="heading"><span class="caption-text">([^<]+)</span>'
                           r'</p>\s*<ul[^>]*>(.*?)</ul>', index, re.S)
     assert [c for c, _ in captions] == ["Notebooks", "For teachers"]  # the navigation groups them too
     assert "09_teacher_notes" in captions[1][1] and "09_teacher_notes" not in captions[0][1]
     summaries = index[index.index('<ol class="arabic simple notebooks'):]
     assert "Every number the paper prints is reproduced" not in summaries
-    assert set(links) >= set(listed[0] + listed[1])
+    assert set(links) >= set(sum(listed, []))
     for path in stored.stored_notebooks():
         page = pages.page_of(nbformat.read(str(path), as_version=4), path.stem)
         assert page.title.startswith(path.stem[:2] + " ")  # "# NN · title" opens every notebook
@@ -120,7 +126,7 @@ def test_index_has_the_paper_the_notebooks_in_order_the_figures(built):
 
 
 def test_claims_table_has_every_claim_as_the_ledger_computes_it(built):
-    out, _, _, _ = built
+    out, _ = built
     index = text_of(out / "index.html")
     table = index[index.index('<table class="claims'):]
     table = table[:table.index("</table>")]
@@ -147,7 +153,7 @@ def test_claims_table_has_every_claim_as_the_ledger_computes_it(built):
 def test_index_says_how_to_cite_and_the_licences(built):
     from nanoflux import __version__
 
-    out, _, _, _ = built
+    out, _ = built
     index = text_of(out / "index.html")
     cite = index[index.index('id="how-to-cite"'):]
     # witness: CITATION.cff's own authors, title and version
@@ -159,7 +165,7 @@ def test_index_says_how_to_cite_and_the_licences(built):
 def test_index_opens_with_the_verdict(built):
     from nanoflux.site import verdict
 
-    out, _, _, _ = built
+    out, _ = built
     index = text_of(out / "index.html")
     section = index[index.index("What this companion finds"):index.index("<h2>The paper")]
     items = re.findall(r"<li><p>(.*?)</p>\s*</li>", section, re.S)
@@ -174,8 +180,9 @@ def test_index_opens_with_the_verdict(built):
 
 
 def test_notebook_pages_title_navigation_equations_and_collapsed_inputs(built):
-    out, _, _, _ = built
-    paths = stored.stored_notebooks()
+    out, _ = built
+    # pages follow the navigation: the readers' notebooks in reading order, then the teachers' notes
+    paths = sorted(stored.stored_notebooks(), key=lambda p: (p.stem in site_index.TEACHERS, p.stem))
     for i, path in enumerate(paths):
         page = text_of(out / "notebooks" / f"{path.stem}.html")
         title = re.search(r"<title>(.*?)</title>", page).group(1)
@@ -205,7 +212,7 @@ def test_notebook_pages_title_navigation_equations_and_collapsed_inputs(built):
 
 
 def test_stored_outputs_are_the_content(built):
-    out, _, _, _ = built
+    out, _ = built
     for path in stored.stored_notebooks():
         body = article(text_of(out / "notebooks" / f"{path.stem}.html"))
         nb = nbformat.read(str(path), as_version=4)
@@ -218,7 +225,8 @@ def test_stored_outputs_are_the_content(built):
 
 
 def test_search_index_and_page(built):
-    out, _, _, _ = built
+    # witness: Sphinx's own search index (searchindex.js): its document names against the stored notebooks
+    out, _ = built
     assert (out / "search.html").is_file()
     index = text_of(out / "searchindex.js")
     assert index.startswith("Search.setIndex(")  # a script, so search works from file:// too
@@ -228,7 +236,8 @@ def test_search_index_and_page(built):
 
 
 def test_mathjax_is_served_by_the_site(built):
-    out, _, _, _ = built
+    # witness: the files in the site's _static/mathjax: the full build, the safe extension, its licence, its fonts
+    out, _ = built
     mathjax = out / "_static" / "mathjax"
     page = text_of(out / "notebooks" / "01_flux_quantization.html")
     assert re.search(r'<script defer="defer" src="../_static/mathjax/tex-chtml-full.js\?v=[0-9a-f]+"></script>', page)
@@ -240,7 +249,7 @@ def test_mathjax_is_served_by_the_site(built):
 
 
 def test_nothing_refers_to_a_cdn_or_loads_from_elsewhere(built):
-    out, files, _, _ = built
+    out, files = built
     for path in files:
         if path.suffix not in TEXT_SUFFIXES:
             continue
@@ -256,7 +265,8 @@ def test_nothing_refers_to_a_cdn_or_loads_from_elsewhere(built):
 
 
 def test_files_are_readable_by_a_web_server_of_another_user(built):
-    out, _, _, _ = built
+    # witness: each file's and folder's mode bits, read from the disk
+    out, _ = built
     for path in [out, *out.rglob("*")]:
         mode = stat.S_IMODE(path.stat().st_mode)
         assert mode == (0o755 if path.is_dir() else 0o644), (path, oct(mode))
@@ -264,7 +274,8 @@ def test_files_are_readable_by_a_web_server_of_another_user(built):
 
 
 def test_the_explorer_page_shows_its_static_results(built):
-    out, _, _, _ = built
+    # witness: the page's HTML: a content-addressed PNG, and no widget loader script
+    out, _ = built
     text = text_of(out / "notebooks" / "07_classroom_explorer.html")
     assert re.search(r'src="../_images/[0-9a-f]{64}\.png"', text)
     assert "require.min.js" not in text and "embed-amd" not in text
@@ -273,6 +284,8 @@ def test_the_explorer_page_shows_its_static_results(built):
 # -- rebuilds, refusals and what notebooks carry ------------------------------------------------------
 
 def test_build_is_deterministic_and_replaces_its_own_site(tmp_path, monkeypatch):
+    # witness: a second site built apart (another folder, another SOURCE_DATE_EPOCH), compared file by file and byte
+    # for byte
     folder = small_notebooks(tmp_path)
     a, b = tmp_path / "a", tmp_path / "b"
     site.build_site(a, notebooks_dir=folder)
@@ -291,6 +304,7 @@ def test_build_is_deterministic_and_replaces_its_own_site(tmp_path, monkeypatch)
 
 
 def test_refusals(tmp_path):
+    # witness: each refusal's message, spelled here, and the folder and files left as they were
     folder = small_notebooks(tmp_path)
     other = tmp_path / "other"
     other.mkdir()
@@ -334,6 +348,7 @@ def test_a_notebook_that_lost_one_output_is_refused(tmp_path, stem):
 
 
 def test_a_lost_figure_output_stops_the_build(tmp_path):
+    # witness: a copy of notebook 03 with its figure cell's output removed here
     folder = small_notebooks(tmp_path, ("03_figure1.ipynb",))
     path = folder / "03_figure1.ipynb"
     nb = nbformat.read(str(path), as_version=4)
@@ -364,10 +379,12 @@ def test_a_lost_figure_output_stops_the_build(tmp_path):
     ("this is not python(", False),
 ])
 def test_which_cells_must_show_output(source, shows):
+    # witness: the answer written out per cell source
     assert pages.shows_output(source) is shows
 
 
 def test_an_unrun_cell_is_refused():
+    # witness: a notebook made here whose second code cell has no execution count
     nb = new_notebook(cells=[new_markdown_cell("# 01 · t\n\nA purpose."),
                              new_code_cell("x = 1", execution_count=1),
                              new_code_cell("y = 2", execution_count=None)])
@@ -375,6 +392,7 @@ def test_an_unrun_cell_is_refused():
 
 
 def test_purpose_is_the_first_whole_sentence():
+    # witness: the title and first sentence written out for notebooks made here
     nb = new_notebook(cells=[new_markdown_cell(
         "# 09 · A *title*\n\nThe radius of Eq. 4 is\nshown (see `Table I`). More text follows.\n\nNext paragraph.")])
     page = pages.page_of(nb, "09_x")
@@ -428,6 +446,7 @@ def hostile_notebook():
 
 
 def test_sanitize_html_keeps_tables_and_safe_styles():
+    # witness: the sanitized HTML written out per input, what must stay and what must go
     clean = sanitize.sanitize_html('<style>table.t td{color:#1a7f37}</style><table class="t"><caption>Φ<sub>0</sub>'
                                '</caption><tr><td class="agree" style="color: red">1</td></tr></table>')
     assert clean == ('<style>table.t td{color:#1a7f37}</style><table class="t"><caption>Φ<sub>0</sub></caption>'
@@ -442,15 +461,11 @@ def test_sanitize_html_keeps_tables_and_safe_styles():
     assert sanitize.sanitize_html('<p style="background:&#117;rl(https://x.example/a.png)">a</p>') == "<p>a</p>"
 
 
-def test_a_hostile_notebook_reaches_no_page(tmp_path):
-    folder = tmp_path / "notebooks"
-    folder.mkdir()
-    nbformat.write(hostile_notebook(), str(folder / "01_hostile.ipynb"))
-    warnings = []
-    files = site.build_site(tmp_path / "out", notebooks_dir=folder, warnings=warnings)
+def test_a_hostile_notebook_reaches_no_page(hostile_site):
+    folder, files, warnings = hostile_site.notebooks, hostile_site.files, hostile_site.warnings
     assert [w for w in warnings if "disabled" not in w] == []  # {raw} and {include} are refused, with a warning
     assert all(str(folder) in w for w in warnings)  # naming the notebook, not a temporary copy
-    page = text_of(tmp_path / "out" / "notebooks" / "01_hostile.html")
+    page = text_of(hostile_site.out / "notebooks" / "01_hostile.html")
     body = article(page)
     assert "kept style" in body and "cell" in body and "raw link" in body  # the harmless parts stay
     assert '<p style="color: blue">' in body and "td { color: #333 }" in body
@@ -477,13 +492,9 @@ def test_a_hostile_notebook_reaches_no_page(tmp_path):
             assert "alert(13)" not in text, path  # the SVG output with a script is not a file of the site
 
 
-def test_cli_site(tmp_path, capsys):
-    assert main(["site", "--out", str(tmp_path / "s")]) == 0
-    captured = capsys.readouterr()
-    assert captured.out == (f"wrote {len(stored.stored_notebooks())} notebook page(s), "
-                            "the figures and the claims table; "
-                            f"open {tmp_path / 's' / 'index.html'}\n")
-    assert captured.err == ""
+def test_cli_site_refuses_a_folder_it_did_not_build(tmp_path, capsys):
+    # (the command's build itself: test_the_command_builds_the_site_quietly)
+    # witness: exit status 2 and one stderr line for a folder holding a file no build wrote
     (tmp_path / "plain").mkdir()
     (tmp_path / "plain" / "a.txt").write_text("x")
     assert main(["site", "--out", str(tmp_path / "plain")]) == 2
@@ -492,7 +503,7 @@ def test_cli_site(tmp_path, capsys):
 
 
 def test_every_image_on_a_page_says_what_it_shows(built):
-    out, _, _, _ = built
+    out, _ = built
     # witness: each notebook page's <img> tags, with the description its notebook displayed the figure with
     for page in sorted((out / "notebooks").glob("*.html")):
         for tag in re.findall(r"<img [^>]*>", text_of(page)):

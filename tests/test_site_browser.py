@@ -1,6 +1,7 @@
 """The reading site in a real browser: headless Chromium opens the index, every notebook page, search.
 
-The site is built into a temporary folder and served over http://127.0.0.1 by a threaded http.server,
+The site is the one tests/test_site.py checks (built once per run by ``nanoflux site``: the session
+fixture site_build, in the xdist group "site"), served over http://127.0.0.1 by a threaded http.server,
 as a reader would get it; search and mathematics are also checked with the folder opened from disk
 (file://). The browser (tests/chromium.py) reaches nothing but 127.0.0.1, and every request the pages
 make is checked.
@@ -11,12 +12,12 @@ import time
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
-import nbformat
 import pytest
 
 from nanoflux.running import stored
 
-from chromium import chromium, leaving, requests_made
+from chromium import chromium, leaving, project_errors, requests_made
+from helpers import GUARD_S
 
 #: The page's text outside code and typeset maths, with what raw TeX would leave there.
 _RAW_TEX = r"""
@@ -31,13 +32,13 @@ return {
 """
 
 
-@pytest.fixture(scope="module")
-def site(tmp_path_factory):
-    from nanoflux.site import build_site
+pytestmark = pytest.mark.xdist_group("site")
 
-    out = tmp_path_factory.mktemp("browser") / "site"
-    build_site(out)
-    return out
+
+@pytest.fixture(scope="module")
+def site(site_build):
+    assert site_build.status == 0, site_build.stderr
+    return site_build.out
 
 
 def _serve(folder: Path):
@@ -77,7 +78,7 @@ def wait_for_maths(driver):
 
 
 def visit(driver, url: str) -> dict:
-    """Load ``url``; return its status, title, first heading, images, requests and SEVERE console lines."""
+    """Load ``url``; return its status, title, first heading, images, requests and console errors."""
     driver.get_log("browser")  # drop anything logged before this page
     requests_made(driver)
     driver.get(url)
@@ -94,7 +95,7 @@ def visit(driver, url: str) -> dict:
             "return h ? h.innerText : null;"),
         "images": images,
         "requests": requests_made(driver),
-        "severe": [e["message"] for e in driver.get_log("browser") if e["level"] == "SEVERE"],
+        "severe": project_errors(driver.get_log("browser")),
     }
 
 
@@ -119,7 +120,8 @@ def test_index_notebook_pages_figures_and_maths_in_chromium(browser, server):
     assert browser.find_elements(By.CSS_SELECTOR, "table.claims tbody tr")
     assert browser.execute_script(_RAW_TEX)["raw"] == []
     links = [a.get_attribute("href") for a in browser.find_elements(By.CSS_SELECTOR, "ol.notebooks > li > p > a")]
-    assert [link.rsplit("/", 1)[-1] for link in links] == [f"{p.stem}.html" for p in stored.stored_notebooks()]
+    # every stored notebook listed once (the teachers' notes apart, after the readers')
+    assert sorted(link.rsplit("/", 1)[-1] for link in links) == [f"{p.stem}.html" for p in stored.stored_notebooks()]
     for link in links:
         page = visit(browser, link)
         check_page(page)
@@ -150,7 +152,7 @@ def test_search_finds_table_one(browser, server, site, where):
     root = server if where == "http" else site.as_uri()
     page = visit(browser, f"{root}/search.html?q=Table+I")
     check_page(page)
-    deadline = time.monotonic() + 20
+    deadline = time.monotonic() + GUARD_S
     links = []
     while time.monotonic() < deadline:
         links = browser.execute_script(
@@ -162,10 +164,12 @@ def test_search_finds_table_one(browser, server, site, where):
     # witness: the page that holds Table I (notebook 02), among the first results
     assert any("02_mean_field_table1.html" in link for link in links[:3]), links
     assert leaving(requests_made(browser)) == []
-    assert [e for e in browser.get_log("browser") if e["level"] == "SEVERE"] == []
+    assert project_errors(browser.get_log("browser")) == []
 
 
 def test_maths_and_images_from_disk(browser, site):
+    # witness: Chromium's view of a page opened from disk: MathJax's containers and errors, raw TeX left, decoded
+    # images
     page = visit(browser, (site / "notebooks" / "05_discrete_dipoles.html").as_uri())
     check_page(page)
     maths = browser.execute_script(_RAW_TEX)
@@ -176,6 +180,7 @@ def test_maths_and_images_from_disk(browser, site):
 @pytest.mark.parametrize("page", ["index.html", "notebooks/06_assumptions.html",
                                   "notebooks/08_atoms_to_continuum.html"])
 def test_phone_width_has_no_sideways_page(browser, server, page):
+    # witness: the page's scroll width in Chromium at a 390 px wide phone viewport
     browser.execute_cdp_cmd("Emulation.setDeviceMetricsOverride",
                             {"width": 390, "height": 844, "deviceScaleFactor": 1, "mobile": True})
     try:
@@ -186,17 +191,12 @@ def test_phone_width_has_no_sideways_page(browser, server, page):
         browser.execute_cdp_cmd("Emulation.clearDeviceMetricsOverride", {})
 
 
-def test_a_hostile_notebook_runs_and_loads_nothing(browser, tmp_path):
+def test_a_hostile_notebook_runs_and_loads_nothing(browser, hostile_site):
+    # witness: Chromium's alert state, its requests, and the links and styles left in the page's DOM
     from selenium.common.exceptions import NoAlertPresentException
-    from test_site import HOSTILE, hostile_notebook  # tests/ is on sys.path (pytest's rootdir-less import)
+    from test_site import HOSTILE  # tests/ is on sys.path (pytest's rootdir-less import)
 
-    from nanoflux.site import build_site
-
-    folder = tmp_path / "notebooks"
-    folder.mkdir()
-    nbformat.write(hostile_notebook(), str(folder / "01_hostile.ipynb"))
-    build_site(tmp_path / "out", notebooks_dir=folder)
-    httpd, thread, url = _serve(tmp_path / "out")
+    httpd, thread, url = _serve(hostile_site.out)
     try:
         page = visit(browser, f"{url}/notebooks/01_hostile.html")
         time.sleep(0.5)
@@ -254,6 +254,7 @@ def test_no_text_is_clipped_on_any_page(browser, server):
 
 
 def test_teachers_notes_are_grouped_apart(browser, server):
+    # witness: the sidebar's captions and links, and the index's lists, as Chromium shows them
     from selenium.webdriver.common.by import By
 
     visit(browser, f"{server}/index.html")

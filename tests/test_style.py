@@ -1,5 +1,6 @@
 """Style checks that run in the test command: ruff (pyflakes, pycodestyle, import order, bugbear, pyupgrade;
-the rule set is in pyproject.toml) on the whole tree, notebooks included."""
+the rule set is in pyproject.toml) on the whole tree, notebooks included; and every test names its witness."""
+import ast
 import shutil
 import subprocess
 import sys
@@ -18,3 +19,18 @@ def test_ruff_finds_nothing_on_the_whole_tree():
     done = subprocess.run([ruff, "check", "--no-cache", "--output-format", "concise", str(ROOT)], cwd=ROOT,
                           capture_output=True, text=True, timeout=120)
     assert done.returncode == 0, done.stdout + done.stderr
+
+
+def test_every_test_names_its_witness():
+    # witness: each test function's own source in tests/ (with its decorators), read by Python's parser: a
+    # "witness" comment or docstring says what the test compares with (the standard every test here meets)
+    silent = []
+    for path in sorted((ROOT / "tests").glob("test_*.py")):
+        source = path.read_text(encoding="utf-8")
+        lines = source.splitlines()
+        for node in ast.parse(source).body:
+            if isinstance(node, ast.FunctionDef) and node.name.startswith("test_"):
+                start = min([node.lineno, *(d.lineno for d in node.decorator_list)])  # parameters may name it
+                if "witness" not in "\n".join(lines[start - 1:node.end_lineno]).lower():
+                    silent.append(f"{path.name}:{node.lineno} {node.name}")
+    assert silent == [], f"tests that do not name their witness (# witness: ...): {silent}"

@@ -66,8 +66,8 @@ def test_the_inputs_side_by_side(plain):
 
 def test_the_lattice(plain):
     thresholds = results("08_atoms_to_continuum")["thresholds"]
-    # witness: notebook 08's file in its present layout, walked by hand: every "..._0.01_..._nm" value
-    by_hand = [v for row in thresholds for k, v in row.items() if "_0.01_" in k and k.endswith("_nm")]
+    # witness: notebook 08's file in its present layout, walked by hand: every "..._nm" value of a 0.01 record
+    by_hand = [v for row in thresholds if row["tolerance"] == 0.01 for k, v in row.items() if k.endswith("_nm")]
     assert sorted(verdict.lattice_radii(results("08_atoms_to_continuum")), key=str) == sorted(by_hand, key=str)
     reached = [v for v in by_hand if v is not None]
     assert f"comes within 1% by a radius of {min(reached):.2g} to {max(reached):.2g} nm" in plain[4]
@@ -77,6 +77,7 @@ def test_the_lattice(plain):
 
 def test_lattice_radii_reads_another_layout():
     # what issue 19 may write: records with a level field, nested by material
+    # witness: results in another layout written here, with the radii read off by eye
     other = {"thresholds": {"Fe": [{"quantity": "flux", "level": 0.01, "radius_nm": 6.1, "atoms": 81835},
                                    {"quantity": "flux", "level": 0.001, "radius_nm": None}],
                             "Ni": {"outside": {"tolerance": 0.01, "radius_nm": 0.7, "radius_atoms": 141},
@@ -90,6 +91,7 @@ def test_lattice_radii_reads_another_layout():
 
 
 def test_every_finding_links_the_notebook_that_computes_it():
+    # witness: the numbered notebooks in notebooks/, against the five links
     stems = {p.stem for p in outputs.NOTEBOOKS_DIR.glob("[0-9][0-9]_*.ipynb")}
     text = verdict.markdown(verdict.findings())
     links = re.findall(r"\]\(notebooks/([^)]+)\.ipynb\)", text)
@@ -117,6 +119,7 @@ def test_the_readme_block_is_current(capsys):
 
 
 def test_a_stale_readme_is_found_and_rewritten(tmp_path, capsys):
+    # witness: the committed README, altered here by one number: found stale, then rewritten to the committed bytes
     readme = (outputs.ROOT / "README.md").read_text(encoding="utf-8")
     stale = tmp_path / "README.md"
     stale.write_text(readme.replace("9 of the 9", "8 of the 9"), encoding="utf-8")

@@ -3,14 +3,14 @@
 - ``style``: the house style (matplotlib settings, colours, each material's colour, line and marker);
 - ``save``: deterministic PNG, SVG and PDF that say what they show (alt text) and where they come from;
 - ``paper_figures``: the paper's Figures 1 and 2, recomputed (notebooks 03, 04);
-- ``dipoles``, ``assumptions``, ``continuum``: the figures of notebooks 05, 06 and 08;
+- ``dipoles``, ``assumptions``, ``continuum``, ``critical_sizes``: the figures of notebooks 05, 06, 08 and 10;
 - ``explorer``: the classroom explorer's live chart (notebook 07, the classroom app).
 
 Each submodule loads matplotlib when first used; ``import nanoflux`` and the colours of ``style`` do not.
 """
 import importlib
 
-_SUBMODULES = ("assumptions", "continuum", "dipoles", "explorer", "paper_figures", "save", "style")
+_SUBMODULES = ("assumptions", "continuum", "critical_sizes", "dipoles", "explorer", "paper_figures", "save", "style")
 _NAMES = {"figure1": "paper_figures", "figure2": "paper_figures", "describe_figure": "save",
           "renderer_versions": "save", "save_figure": "save", "show_png": "save"}
 

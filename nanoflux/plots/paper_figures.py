@@ -54,6 +54,10 @@ def _dipole_arrows(ax, R, center_x, spacing, color):
                                              arrowstyle="-|>", mutation_scale=7, color=color, lw=1.0, zorder=4))
 
 
+#: Figure 1's particles a row (the paper draws three).
+PANELS_PER_ROW = 3
+
+
 def figure1(B_tesla=1.0, radii_over_critical=(2.5, 1.0, 0.6), convention="h/2e") -> Figure:
     """Figure 1 computed: particles of radius k r_c(B) drawn with floor(B pi r^2 / Phi0) flux lines.
 
@@ -71,9 +75,15 @@ def figure1(B_tesla=1.0, radii_over_critical=(2.5, 1.0, 0.6), convention="h/2e")
     spacing = R_max / 4.5
     limit = 1.9 * R_max
     with style():
-        fig = Figure(figsize=(3.2 * len(ratios), 3.9))
-        axes = fig.subplots(1, len(ratios), squeeze=False)
-        for idx, (ax, R, k, n_lines, q) in enumerate(zip(axes[0], radii_nm, ratios, counts, quanta)):
+        # At most three particles a row, and never narrower than two: each panel keeps the size the
+        # paper's three have, so its text stays legible where the site shows it (save_figure checks).
+        columns = min(len(ratios), PANELS_PER_ROW)
+        rows = -(-len(ratios) // PANELS_PER_ROW)
+        fig = Figure(figsize=(max(3.2 * columns, 6.4), 3.9 * rows))
+        axes = fig.subplots(rows, columns, squeeze=False).ravel()
+        for ax in axes[len(ratios):]:
+            ax.set_visible(False)
+        for idx, (ax, R, k, n_lines, q) in enumerate(zip(axes, radii_nm, ratios, counts, quanta)):
             ax.add_patch(Circle((0, 0), R, facecolor="#dfe7f3", edgecolor=INK, lw=1.2, zorder=2))
             _dipole_arrows(ax, R, 0.0, spacing, GREY)
             for x_in in _flux_line_positions(int(n_lines), R):
@@ -83,7 +93,7 @@ def figure1(B_tesla=1.0, radii_over_critical=(2.5, 1.0, 0.6), convention="h/2e")
             ax.set_aspect("equal")
             ax.grid(False)
             ax.set_xlabel("$x$ [nm]")
-            if idx == 0:
+            if idx % PANELS_PER_ROW == 0:
                 ax.set_ylabel("$z$ [nm]  (magnetization along $+z$)")
             label = "abcdefghij"[idx] if idx < 10 else str(idx)
             lines = "flux line" if n_lines == 1 else "flux lines"

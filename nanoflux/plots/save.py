@@ -142,7 +142,9 @@ def save_figure(fig: Figure, output_dir, stem: str, *, notebook: str, parameters
     without one is refused) and :func:`provenance` (nanoflux version, notebook, parameters: PNG and
     SVG Source, PDF Keywords) in its metadata.
     Logarithmic axes get the house tick labels first (:func:`plain_log_labels`), and a figure with any
-    text outside its canvas is refused (ValueError naming the text): every saved figure is whole.
+    text outside its canvas, or any text under :data:`~nanoflux.plots.style.MIN_TEXT_PT` where the reading
+    site shows it (:func:`small_text`), is refused (ValueError naming the text): every saved figure is whole
+    and legible.
     """
     out = Path(output_dir)
     out.mkdir(parents=True, exist_ok=True)
@@ -165,6 +167,11 @@ def save_figure(fig: Figure, output_dir, stem: str, *, notebook: str, parameters
     if clipped:
         raise ValueError(f"figure {stem} has text outside its canvas, which a reader would see cut: "
                          f"{', '.join(repr(t) for t in clipped[:5])}")
+    tiny = small_text(fig)
+    if tiny:
+        raise ValueError(f"figure {stem} has text under {MIN_TEXT_PT:g} pt where the reading site shows it "
+                         f"({SITE_FIGURE_WIDTH_PX} px wide): "
+                         f"{', '.join(f'{t!r} at {pt:g} pt' for t, pt in tiny[:5])}; draw it narrower or larger")
     written = {}
     with style():
         for fmt in FORMATS:

@@ -9,8 +9,9 @@ Starting a kernel and importing NumPy, matplotlib and nanoflux costs about two s
 more than most notebooks compute. The runner therefore keeps one kernel per worker and, before
 each notebook, silently runs :func:`prepare` in it (no cell, no execution count): the user
 namespace is emptied, matplotlib's figures closed and its settings and the warning filters put
-back as they were when the kernel was new, the execution count restarts at 1, and the notebook's
-stage folder is set. What stays is what a fresh kernel would load the same way: imported modules.
+back as they were when the kernel was new, the execution count restarts at 1, the record of the
+cells run (nanoflux.running.cells) is emptied, and the notebook's stage folder is set. What stays is
+what a fresh kernel would load the same way: imported modules.
 """
 from __future__ import annotations
 
@@ -46,7 +47,7 @@ def prepare(stage: str, cwd: str) -> None:
     from IPython import get_ipython
 
     from nanoflux.plots import save  # noqa: F401  (imported once per kernel, as every notebook does)
-    from nanoflux.running import outputs
+    from nanoflux.running import cells, outputs
 
     plt.close("all")
     if not _SNAPSHOT:
@@ -61,6 +62,7 @@ def prepare(stage: str, cwd: str) -> None:
     shell = get_ipython()
     shell.reset(new_session=False)  # the user namespace, Out and the input history
     shell.execution_count = 1  # the notebook's first cell is In [1] (a silent request counts none)
+    cells.restart(shell)  # the record of the code run starts with the notebook's first cell
 
 
 def kernel_manager(env: dict, connection_file: str):

@@ -2,9 +2,11 @@
 
 Each notebook begins with ``run = notebook.start("<stem>", output_dir=output_dir, **parameters)``;
 the parameters are validated (``nanoflux.running.parameters``), the folder comes from the one output
-rule (``nanoflux.running.outputs``), and ``run`` saves figures and the results JSON there. A run staged
-by ``nanoflux reproduce`` or by the tests (``NANOFLUX_STAGE_DIR``) writes into the stage and
-reports the destination, which the runner fills once every notebook has succeeded.
+rule (``nanoflux.running.outputs``), and ``run`` saves figures and the results JSON there. The rule
+also asks which code the kernel has run (``nanoflux.running.cells``), so the folder is decided again at
+every write: a run whose cells stop being the stored notebook's leaves ``figures/`` from that cell on.
+A run staged by ``nanoflux reproduce`` or by the tests (``NANOFLUX_STAGE_DIR``) writes into the stage
+and reports the destination, which the runner fills once every notebook has succeeded.
 """
 from __future__ import annotations
 
@@ -16,40 +18,73 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from nanoflux import __version__
-from nanoflux.running import outputs
+from nanoflux.running import cells, outputs
 from nanoflux.running.parameters import validate
 
 
 @dataclass
 class Run:
-    """One run of a notebook: its name, validated parameters, destination and the files written."""
+    """One run of a notebook: its name, validated parameters, the folder chosen with ``output_dir`` (None
+    for the rule's own choice) and the files written."""
 
     stem: str
     parameters: dict
-    destination: Path
-    canonical: bool
+    output_dir: Path | None = None
     written: list = field(default_factory=list)
+
+    @property
+    def canonical(self) -> bool:
+        """Whether this is the canonical run so far: the paper's defaults, the stored notebook's code."""
+        return self.output_dir is None and outputs.is_canonical(self.stem, self.parameters, cells.recorded())
+
+    @property
+    def destination(self) -> Path:
+        """Where this run's results go, by the one output rule and the code run so far."""
+        return outputs.destination(self.stem, self.parameters, self.output_dir, cells.recorded())
+
+    def _folder(self, *names: str) -> Path:
+        """Where files ``names`` are written now: the stage when a runner set one, else the destination (each
+        file checked where it lands, nanoflux.running.outputs.check_target)."""
+        stage = os.environ.get(outputs.STAGE_ENV)
+        destination = self.destination
+        path = Path(stage) if stage else destination
+        path.mkdir(parents=True, exist_ok=True)
+        if not stage:
+            allowed = (outputs.FIGURES_DIR,) if destination == outputs.FIGURES_DIR else ()
+            mark = (outputs.RUN_MARK,) if outputs.marked(destination) else ()
+            for name in (*names, *mark):
+                outputs.check_target(path / name, allowed)
+            if mark:
+                (path / outputs.RUN_MARK).touch()
+        return path
 
     @property
     def folder(self) -> Path:
         """Where files are written now: the stage when a runner set one, else the destination."""
-        stage = os.environ.get(outputs.STAGE_ENV)
-        path = Path(stage) if stage else self.destination
-        path.mkdir(parents=True, exist_ok=True)
-        if not stage and outputs.marked(self.destination):
-            (path / outputs.RUN_MARK).touch()
-        return path
+        return self._folder()
 
     def where(self) -> str:
         """One sentence saying where the results go, and why."""
-        if self.canonical and self.destination == outputs.FIGURES_DIR:
+        destination = self.destination
+        if destination == outputs.FIGURES_DIR:
             return "Every parameter has the paper's default: the results go to figures/, the canonical set."
-        return f"The results go to {outputs.shown(self.destination)}, not to figures/: " + (
-            "a folder chosen with output_dir." if not self.destination.is_relative_to(outputs.RUNS_DIR)
-            else "parameters differ from the paper's defaults, and this folder is theirs alone.")
+        start = f"The results go to {outputs.shown(destination)}, not to figures/: "
+        if self.output_dir is not None:
+            return start + "a folder chosen with output_dir."
+        code = cells.recorded()
+        if code is None:
+            return start + ("this kernel keeps no record of the code it runs (the IPython extension "
+                            "nanoflux.running.cells is not loaded; `make` installs it), so this cannot be shown "
+                            "to be the stored notebook's run, and this folder is for its parameters alone.")
+        if outputs.divergence(self.stem, code) is not None:
+            return start + (f"the code run is not the stored notebook's (the cells run differ from it at cell "
+                            f"{outputs.divergence(self.stem, code) + 1}), and this folder is for its parameters and "
+                            "code alone.")
+        return start + "parameters differ from the paper's defaults, and this folder is theirs alone."
 
     def _repr_markdown_(self) -> str:
-        return self.where().replace(outputs.shown(self.destination), f"`{outputs.shown(self.destination)}`")
+        shown = outputs.shown(self.destination)
+        return self.where().replace(shown, f"`{shown}`")
 
     def __repr__(self) -> str:
         return self.where()
@@ -58,7 +93,8 @@ class Run:
         """Save ``fig`` as ``name``.png/.svg/.pdf (nanoflux.plots.save.save_figure); {file name: sha256}."""
         from nanoflux.plots.save import save_figure
 
-        files = save_figure(fig, self.folder, name, notebook=self.stem, parameters=self.parameters)
+        folder = self._folder(*(f"{name}.{kind}" for kind in ("png", "svg", "pdf")))
+        files = save_figure(fig, folder, name, notebook=self.stem, parameters=self.parameters)
         self.written += [f for f in sorted(files) if f not in self.written]
         return files
 
@@ -77,7 +113,7 @@ class Run:
         """
         doc = {"nanoflux": __version__, "notebook": self.stem, "parameters": self.parameters,
                "results": plain(results)}
-        path = self.folder / f"{self.stem}.json"
+        path = self._folder(f"{self.stem}.json") / f"{self.stem}.json"
         path.write_text(json.dumps(doc, indent=2, sort_keys=True, allow_nan=False) + "\n", encoding="utf-8")
         if path.name not in self.written:
             self.written.append(path.name)
@@ -102,8 +138,8 @@ def plain(value):
 def start(stem: str, output_dir=None, **parameters) -> Run:
     """Validate notebook ``stem``'s parameters and decide where its results go (nanoflux.running.outputs)."""
     clean = validate(stem, parameters)
-    canonical = outputs.is_canonical(stem, clean)
-    return Run(stem, clean, outputs.destination(stem, clean, output_dir), canonical and output_dir is None)
+    chosen = None if output_dir is None else outputs.check_folder(output_dir, "output_dir")
+    return Run(stem, clean, chosen)
 
 
 @dataclass(frozen=True)

@@ -134,8 +134,9 @@ def assumptions(*, materials, flux_quantum_convention, n_per_m3) -> dict:
 
 
 def atoms_to_continuum(*, materials, largest_radius_over_rc, n_sizes) -> dict:
-    """08_atoms_to_continuum: crystals to build ("Fe", "Ni", "Co"), the largest sphere in units of the
-    flux-quantum radius at 1 T (0.05 to 1.2), and how many sphere sizes (3 to 30)."""
+    """08_atoms_to_continuum: crystals to build ("Fe", "Ni", "Co"; cobalt is built twice, with the ideal c/a and
+    with its own), the largest sphere in units of the flux-quantum radius at 1 T (0.05 to 1.2), and how many
+    sphere sizes (3 to 30)."""
     chosen = material_list(materials)
     for name in chosen:
         if name not in STRUCTURES:
@@ -146,6 +147,14 @@ def atoms_to_continuum(*, materials, largest_radius_over_rc, n_sizes) -> dict:
             "largest_radius_over_rc": bounded(largest_radius_over_rc, "largest_radius_over_rc",
                                               "flux-quantum radii at 1 T", 0.05, 1.2),
             "n_sizes": int(sizes)}
+
+
+def critical_sizes(*, materials, temperature_K, measurement_time_s) -> dict:
+    """10_critical_sizes: material presets to compare, the temperature in K (1 to 600: the constants are
+    room-temperature values, and nickel loses its order at 627 K) and the measurement time in s (1e-6 to 1e9)."""
+    return {"materials": material_list(materials),
+            "temperature_K": bounded(temperature_K, "temperature_K", "K", 1.0, 600.0),
+            "measurement_time_s": bounded(measurement_time_s, "measurement_time_s", "s", 1e-6, 1e9)}
 
 
 def teacher_notes() -> dict:
@@ -223,6 +232,8 @@ DEFAULTS = {
                               "material": "none", "shape": "sphere"},
     "08_atoms_to_continuum": {"materials": ["Fe", "Ni", "Co"], "largest_radius_over_rc": 1.0, "n_sizes": 12},
     "09_teacher_notes": {},
+    "10_critical_sizes": {"materials": ["Fe", "Co", "Ni", "Fe3O4"], "temperature_K": 300.0,
+                          "measurement_time_s": 100.0},
 }
 
 #: The validator of each notebook, by notebook stem.
@@ -236,6 +247,7 @@ VALIDATORS = {
     "07_classroom_explorer": classroom_explorer,
     "08_atoms_to_continuum": atoms_to_continuum,
     "09_teacher_notes": teacher_notes,
+    "10_critical_sizes": critical_sizes,
 }
 
 

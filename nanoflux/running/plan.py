@@ -13,7 +13,7 @@ from pathlib import Path
 from nanoflux.running import outputs
 from nanoflux.running.outputs import BUILD_DIR, FIGURES_DIR, NOTEBOOKS_DIR
 from nanoflux.running.parameters import VALIDATORS, validate
-from nanoflux.running.stored import declared_parameters, select
+from nanoflux.running.stored import declared_parameters, is_stored, select
 from nanoflux.running.values import coerce, parse_assignment
 from nanoflux.validate import InputError
 
@@ -75,15 +75,27 @@ def plan(only=(), assignments=(), folder: Path = NOTEBOOKS_DIR, out=None) -> lis
             clean = validate(job.stem, {**declared[job.path], **job.parameters})
         except (ValueError, TypeError) as exc:
             raise RunError(f"{job.stem}: {exc}") from None
-        job.canonical = outputs.is_canonical(job.stem, clean)
+        code = _code(job.path)
+        job.canonical = outputs.is_canonical(job.stem, clean, code)
         if out_dir is not None:
             job.parameters["output_dir"] = str(out_dir)
             job.destination, job.executed_folder, job.refresh_stored = out_dir, out_dir / "notebooks", False
         else:
-            job.destination = outputs.destination(job.stem, clean)
+            job.destination = outputs.destination(job.stem, clean, code=code)
             job.refresh_stored = job.canonical
             job.executed_folder = BUILD_DIR / "notebooks" if job.canonical else job.destination
     return jobs
+
+
+def _code(path: Path):
+    """The code a run of the notebook at ``path`` runs: the stored notebook's own (outputs.STORED) when
+    ``path`` is the stored notebook, else its code cells."""
+    if is_stored(path):
+        return outputs.STORED
+    try:
+        return [c for c in outputs.notebook_code(path) if c.strip()]
+    except (OSError, ValueError, AttributeError):
+        return None
 
 
 def targets(job_list: list[Job], folder: Path) -> list[Path]:

@@ -10,7 +10,7 @@ a kernel whose runner was killed outright exits by itself (ipykernel watches its
 """
 from __future__ import annotations
 
-import contextlib
+import hashlib
 import logging
 import os
 import shutil
@@ -22,14 +22,21 @@ from pathlib import Path
 
 from nanoflux.running import outputs, publish
 from nanoflux.running.kernels import KERNEL, KERNEL_ENV, Kernels, kernel_manager, reset
-from nanoflux.running.outputs import BUILD_DIR, FIGURES_DIR, NOTEBOOKS_DIR, RUNS_DIR
+from nanoflux.running.outputs import BUILD_DIR, FIGURES_DIR, NOTEBOOKS_DIR, ROOT, RUNS_DIR
 from nanoflux.running.plan import Job, RunError, plan, schedule, targets
-from nanoflux.running.signals import Interrupted, raise_on
+from nanoflux.running.signals import Interrupted, deferred, raise_on
 from nanoflux.running.stored import clean_notebook, stamp
 from nanoflux.validate import InputError, InputTypeError, whole_number
 
-#: The prefix of a run's scratch folder in the system's temporary folder.
+#: The prefix of every run's scratch folder in the system's temporary folder.
 SCRATCH_PREFIX = "nanoflux-run-"
+
+
+def scratch_prefix(root: Path = ROOT) -> str:
+    """The prefix of this clone's scratch folders: ``nanoflux-run-<clone>-``, ``<clone>`` a digest of the
+    clone's path, so that runs of one clone never touch another's. A folder's name goes on with the
+    process id of its run (``<pid>-<random>``)."""
+    return f"{SCRATCH_PREFIX}{hashlib.sha256(os.fsencode(root)).hexdigest()[:10]}-"
 
 
 def _execute(job: Job, scratch: Path, folder: Path, kernels: Kernels) -> float:
@@ -76,14 +83,15 @@ def describe_failure(stem: str, exc: BaseException) -> str:
 
 
 def recover_abandoned(extra=()) -> list[str]:
-    """Remove the scratch folders and publication areas of runs that were killed (nanoflux.running.publish)."""
-    handled = []
-    for scratch in Path(tempfile.gettempdir()).glob(SCRATCH_PREFIX + "*"):
-        if scratch.is_dir() and publish.is_abandoned(scratch):
+    """Remove this clone's scratch folders and publication areas of runs that were killed (only those whose
+    process is gone: nanoflux.running.publish); finish a publication whose journals were all written. Returns
+    one line for each publication finished and each damaged journal."""
+    prefix = scratch_prefix()
+    for scratch in Path(tempfile.gettempdir()).glob(prefix + "*"):
+        if scratch.is_dir() and publish.is_abandoned(scratch, prefix):
             shutil.rmtree(scratch, ignore_errors=True)
-            handled.append(f"removed {scratch}")
     places = [FIGURES_DIR, NOTEBOOKS_DIR, BUILD_DIR / "notebooks", *RUNS_DIR.glob("*/*"), *extra]
-    return handled + publish.recover(p for p in places if p.is_dir())
+    return publish.recover(p for p in places if p.is_dir())
 
 
 def _run_all(job_list, jobs, scratch, folder, echo) -> list[str]:
@@ -134,14 +142,25 @@ def run(only=(), assignments=(), out=None, jobs=None, echo=print, folder: Path =
         raise RunError(str(exc)) from None
     job_list = plan(only, assignments, folder, out)
     folder = Path(folder).absolute()
-    stack = contextlib.ExitStack()
-    stack.enter_context(raise_on(Interrupted))
-    publication, scratch, lock = publish.Publication(), None, None
+    publication = publish.Publication()
     try:
-        recover_abandoned(targets(job_list, folder))
-        for target in targets(job_list, folder):
-            publication.prepare(target)
-        scratch = Path(tempfile.mkdtemp(prefix=SCRATCH_PREFIX))
+        with raise_on(Interrupted):
+            return _run(job_list, jobs, folder, publication, echo)
+    except (KeyboardInterrupt, Interrupted):
+        written = sorted({outputs.shown(p) for p in targets(job_list, folder)}) if publication.committed else None
+        raise Interrupted(written) from None
+
+
+def _run(job_list, jobs, folder, publication, echo) -> int:
+    """:func:`run` once the jobs are planned: prepare, execute, publish; clean up whatever happens."""
+    scratch, lock = None, None
+    try:
+        with publish.clone_lock(ROOT):
+            for line in recover_abandoned(targets(job_list, folder)):
+                echo(f"note: {line}")
+            for target in targets(job_list, folder):
+                publication.prepare(target)
+        scratch = Path(tempfile.mkdtemp(prefix=f"{scratch_prefix()}{os.getpid()}-"))
         lock = publish.hold_lock(scratch)
         echo(f"running {len(job_list)} notebook(s) with {min(jobs, len(job_list))} job(s)")
         started = time.perf_counter()
@@ -152,21 +171,33 @@ def run(only=(), assignments=(), out=None, jobs=None, echo=print, folder: Path =
             echo(f"{len(failures)} notebook(s) failed; nothing was written")
             return 1
         _stage(publication, job_list, scratch, folder)
-        publication.commit()
+        with publish.clone_lock(ROOT):
+            publication.commit(check=lambda target: _check_target(target, job_list, folder))
         places = sorted({outputs.shown(j.destination) for j in job_list})
         echo(f"done in {time.perf_counter() - started:.1f} s: results in {', '.join(places)}")
         return 0
     except publish.PublishError as exc:
         raise RunError(str(exc)) from None
-    except KeyboardInterrupt:
-        raise Interrupted() from None
     finally:
-        publication.abort()
-        if lock is not None:
-            lock.close()
-        if scratch is not None:
-            shutil.rmtree(scratch, ignore_errors=True)
-        stack.close()
+        with deferred():  # the clean-up is not cut short by a second signal
+            publication.abort()
+            if scratch is not None:
+                shutil.rmtree(scratch, ignore_errors=True)
+            if lock is not None:
+                lock.close()
+
+
+def _check_target(target: Path, job_list, folder: Path) -> None:
+    """Refuse (PublishError) a file that would land in a protected place: the last look before renaming,
+    after every symbolic link is followed (nanoflux.running.outputs.check_target). Only the canonical run
+    writes into figures/, notebooks/ and build/notebooks/."""
+    canonical = {Path(p).absolute() for j in job_list if j.canonical and j.refresh_stored
+                 for p in (j.destination, j.executed_folder, folder)}
+    allowed = canonical if target.parent in canonical else ()
+    try:
+        outputs.check_target(target, allowed)
+    except InputError as exc:
+        raise publish.PublishError(str(exc)) from None
 
 
 def _stage(publication, job_list, scratch: Path, folder: Path) -> None:

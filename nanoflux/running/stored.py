@@ -26,7 +26,7 @@ import re
 from pathlib import Path
 
 from nanoflux.running.outputs import NOTEBOOKS_DIR
-from nanoflux.validate import InputError
+from nanoflux.validate import InputError, printable
 
 #: The kernel every stored notebook names, as ipykernel's own kernel spec gives it.
 KERNELSPEC = {"display_name": "Python 3 (ipykernel)", "language": "python", "name": "python3"}
@@ -69,18 +69,40 @@ def declared_parameters(path: Path) -> dict:
     """The names and default values assigned in a notebook's ``parameters``-tagged cell.
 
     Reads the notebook as plain JSON (no schema validation: this runs before every run and
-    the stored notebooks carry images).
+    the stored notebooks carry images). A cell that is not Python, or assigns a value that is not a
+    literal (a number, a string, a list ...), is an InputError naming the notebook, the line and the name.
     """
-    nb = json.loads(Path(path).read_text(encoding="utf-8"))
-    cells = [c for c in nb.get("cells", []) if c.get("cell_type") == "code"
-             and "parameters" in c.get("metadata", {}).get("tags", [])]
+    path = Path(path)
+    try:
+        nb = json.loads(path.read_text(encoding="utf-8"))
+        cells = [c for c in nb.get("cells", []) if c.get("cell_type") == "code"
+                 and "parameters" in c.get("metadata", {}).get("tags", [])]
+    except (OSError, UnicodeDecodeError, ValueError, AttributeError, TypeError) as exc:
+        raise InputError(f"{printable(path.name)} is not a readable notebook: "
+                         f"{printable(' '.join(str(exc).split()), 120)}") from None
     if len(cells) != 1:
-        raise InputError(f"{path.name} must have exactly one cell tagged 'parameters'; found {len(cells)}")
-    source = cells[0]["source"]
+        raise InputError(f"{printable(path.name)} must have exactly one cell tagged 'parameters'; found {len(cells)}")
+    source = cells[0].get("source", "")
+    source = source if isinstance(source, str) else "".join(source)
+    try:
+        body = ast.parse(source).body
+    except (SyntaxError, ValueError) as exc:
+        where = f"line {exc.lineno}: " if getattr(exc, "lineno", None) else ""
+        raise InputError(f"{printable(path.name)}: the parameters cell is not valid Python ({where}"
+                         f"{printable(getattr(exc, 'msg', str(exc)), 80)})") from None
+    except (RecursionError, MemoryError):
+        raise InputError(f"{printable(path.name)}: the parameters cell is nested too deeply to read") from None
     declared = {}
-    for node in ast.parse(source if isinstance(source, str) else "".join(source)).body:
+    for node in body:
         if isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Name):
-            declared[node.targets[0].id] = ast.literal_eval(node.value)
+            name = node.targets[0].id
+            try:
+                declared[name] = ast.literal_eval(node.value)
+            except (ValueError, TypeError, SyntaxError, RecursionError, MemoryError):
+                text = ast.get_source_segment(source, node.value) or type(node.value).__name__
+                raise InputError(f"{printable(path.name)}: the parameters cell must assign literal values (numbers, "
+                                 f"strings, lists, True/False/None); line {node.lineno} gives {name} = "
+                                 f"{printable(text, 60)}") from None
     return declared
 
 
@@ -93,7 +115,7 @@ def select(names=(), folder: Path = NOTEBOOKS_DIR) -> list[Path]:
     for name in names:
         hits = [p for p in found if name in (p.stem, p.stem[:2], p.stem[3:], p.name)]
         if not hits:
-            raise InputError(f"--only {name!r} matches no notebook; the notebooks are: "
+            raise InputError(f"--only {printable(repr(name), 80)} matches no notebook; the notebooks are: "
                            f"{', '.join(p.stem for p in found)}")
         chosen += [p for p in hits if p not in chosen]
     return sorted(chosen)

@@ -21,13 +21,20 @@ every TeX package built in, its ``safe`` filter, its fonts and its licence, from
 ``django-static-mathjax`` package on PyPI) is copied into ``_static/mathjax/``. A rebuild from the same
 notebooks gives byte-identical files; files are world-readable (0644, folders 0755).
 
-What a notebook carries is not trusted. Before Sphinx sees a notebook, its copy loses live-widget state,
-JavaScript outputs and SVG outputs that could run or load anything; after Sphinx has parsed it, every raw
-HTML fragment on the page (HTML outputs, HTML in Markdown cells and in Markdown outputs) is sanitized by
-:func:`nanoflux.site.sanitize.sanitize_html`, remote images are dropped and links that would leave the site
-become plain text (:func:`nanoflux.site.sanitize.sanitize_doctree`). Markdown cannot include files or pass
-raw HTML through ``{raw}`` (``conf/docutils.conf``), and TeX cannot make links or styles that leave the
-site (MathJax's ``safe`` filter, ``conf/conf.py``).
+What a notebook carries is not trusted. The site never executes a notebook: its copy keeps only its kernel and
+language metadata (nothing that could set MyST-NB's execution mode), and no raw cells, live-widget state or
+JavaScript outputs; its SVG outputs and attachments are rebuilt from an allow-list
+(:func:`nanoflux.site.sanitize.sanitize_svg`). While Sphinx reads a page, before it collects titles, images and
+downloads, and again once the page is resolved, :func:`nanoflux.site.sanitize.sanitize_doctree` sanitizes every
+raw HTML fragment (one sanitizer, nh3), reduces titles to text, keeps only images and downloads that are files
+of the folders the site was given, and writes out as text every link that leaves the site; every address must
+be a relative path inside the site (:func:`nanoflux.site.sanitize.inside_site`). Markdown cannot include files or
+pass raw HTML through ``{raw}`` (``conf/docutils.conf``), and TeX cannot make links or styles that leave the site
+(MathJax's ``safe`` filter, ``conf/conf.py``).
+
+Builds run in a private work folder beside ``out`` (``.site-<pid>-...``, removed by a later build if its
+process was killed); the finished site replaces ``out`` under a lock on the folder that holds it, so builds
+started together each leave a whole site. A write that fails (a full device) names ``out``.
 
 The copy is also read as Jupyter reads it: formulas first (:func:`nanoflux.site.markdown.one_line_maths`),
 so a line of a ``$$...$$`` formula that starts with ``+`` does not become a list item.
@@ -38,6 +45,7 @@ never shows a page without its figure or table.
 from __future__ import annotations
 
 import contextlib
+import fcntl
 import io
 import os
 import re
@@ -46,12 +54,14 @@ import tempfile
 from pathlib import Path
 
 from nanoflux.plots.save import saved_description
+from nanoflux.running import publish
 from nanoflux.running.outputs import BUILD_DIR, FIGURES_DIR, NOTEBOOKS_DIR, check_folder
 from nanoflux.running.stored import stored_notebooks
 from nanoflux.site.errors import SiteError
 from nanoflux.site.index import FIGURES, figure_downloads, index_markdown
 from nanoflux.site.mathjax import mathjax_source
 from nanoflux.site.pages import check_canonical, check_outputs, page_of, prepare_notebook
+from nanoflux.validate import printable
 
 SITE_DIR = BUILD_DIR / "site"
 
@@ -60,6 +70,9 @@ CONF_DIR = Path(__file__).resolve().parent / "conf"
 
 #: Marks a folder as a site this module wrote, so rebuilding may replace it.
 MARKER = ".nanoflux-site"
+
+#: The prefix of a build's private work folder beside the site (``.site-<pid>-<random>``).
+WORK_PREFIX = ".site-"
 
 #: Fixed time for Sphinx (SOURCE_DATE_EPOCH): nothing on the site depends on when it was built.
 SOURCE_DATE_EPOCH = "315532800"  # 1980-01-01, as reproducible-builds.org suggests for "no date"
@@ -99,12 +112,24 @@ def _run_sphinx(source: Path, html: Path, doctrees: Path) -> list[str]:
                          status=None, warning=warnings, freshenv=True)
             app.build(force_all=True)
     except SphinxError as exc:
+        cause = next((e for e in _chain(exc) if isinstance(e, OSError)), None)
+        if cause is not None:  # a full device, a lost permission: build_site names the folder
+            raise cause from None
         raise SiteError(f"Sphinx could not build the site: {' '.join(str(exc).split())}") from exc
     if app.statuscode:
         last = (warnings.getvalue().strip().splitlines() or ["no message"])[-1]
         raise SiteError(f"Sphinx could not build the site: {last}")
     text = re.sub(r"\x1b\[[0-9;]*m", "", warnings.getvalue())
     return [line for line in text.splitlines() if line.strip()]
+
+
+def _chain(exc: BaseException):
+    """``exc`` and the exceptions it was raised from or during (Sphinx keeps the original as ``orig_exc``)."""
+    seen = []
+    while exc is not None and exc not in seen:
+        seen.append(exc)
+        exc = getattr(exc, "orig_exc", None) or exc.__cause__ or exc.__context__
+    return seen
 
 
 def _normalize(folder: Path) -> None:
@@ -154,7 +179,7 @@ def build_site(out=None, notebooks_dir: Path = NOTEBOOKS_DIR, figures_dir: Path 
         raise SiteError(f"{', '.join(k for k, a in alts.items() if not a)} carries no description of what it "
                         "shows: run `nanoflux reproduce` first")
     if out.exists() and (not out.is_dir() or (any(out.iterdir()) and not (out / MARKER).exists())):
-        raise SiteError(f"{out} exists and is not a nanoflux site; choose another --out or remove it")
+        raise SiteError(f"{printable(out)} exists and is not a nanoflux site; choose another --out or remove it")
 
     prepared, pages = [], []
     for path in paths:
@@ -171,10 +196,13 @@ def build_site(out=None, notebooks_dir: Path = NOTEBOOKS_DIR, figures_dir: Path 
 
     try:
         out.parent.mkdir(parents=True, exist_ok=True)
-        work = Path(tempfile.mkdtemp(prefix=".site-", dir=out.parent))
+        _remove_abandoned(out.parent)
+        work = Path(tempfile.mkdtemp(prefix=f"{WORK_PREFIX}{os.getpid()}-", dir=out.parent))
     except OSError as exc:
-        raise SiteError(f"cannot write a site to {out}: {(exc.strerror or str(exc)).lower()}") from None
+        raise SiteError(f"cannot write a site to {printable(out)}: {(exc.strerror or str(exc)).lower()}") from None
+    lock = None
     try:
+        lock = publish.hold_lock(work)
         source = work / "src"
         (source / "notebooks").mkdir(parents=True)
         (source / "figures").mkdir()
@@ -190,9 +218,33 @@ def build_site(out=None, notebooks_dir: Path = NOTEBOOKS_DIR, figures_dir: Path 
                             .replace(f"{source}{os.sep}", "") for line in found)
         (html / MARKER).write_text("built by nanoflux site; safe to delete\n", encoding="utf-8")
         _normalize(html)
-        if out.exists():
-            shutil.rmtree(out)
-        html.rename(out)
+        _replace(out, html, work)
+    except OSError as exc:
+        raise SiteError(f"cannot write a site to {printable(out)}: {(exc.strerror or str(exc)).lower()}") from None
     finally:
         shutil.rmtree(work, ignore_errors=True)
+        if lock is not None:
+            lock.close()
     return sorted(p for p in out.rglob("*") if p.is_file() and p.name != MARKER)
+
+
+def _remove_abandoned(folder: Path) -> None:
+    """Remove the work folders of builds into ``folder`` whose process is gone (killed builds)."""
+    for work in folder.glob(WORK_PREFIX + "*"):
+        if work.is_dir() and publish.is_abandoned(work, WORK_PREFIX):
+            shutil.rmtree(work, ignore_errors=True)
+
+
+def _replace(out: Path, html: Path, work: Path) -> None:
+    """Put the built site ``html`` at ``out``, replacing an earlier site there; one build at a time per folder
+    (a lock on the folder holding ``out``), so builds started together each leave a whole site."""
+    fd = os.open(out.parent, os.O_RDONLY)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX)
+        if out.exists() and (not out.is_dir() or (any(out.iterdir()) and not (out / MARKER).exists())):
+            raise SiteError(f"{printable(out)} exists and is not a nanoflux site; choose another --out or remove it")
+        if out.exists():
+            out.rename(work / "old")  # removed with the work folder
+        html.rename(out)
+    finally:
+        os.close(fd)

@@ -47,9 +47,17 @@ def index_markdown(pages, alts: dict, figures_dir=FIGURES_DIR) -> str:
     readers = [page for page in pages if page.stem not in TEACHERS]
     teachers = [page for page in pages if page.stem in TEACHERS]
 
-    def listing(group, start=1):
-        return "\n".join(f"{i}. [{page.title_markdown}](notebooks/{page.stem}.ipynb)  \n"
-                         f"   {page.description_markdown}" for i, page in enumerate(group, start=start))
+    def listing(group, classes="notebooks"):
+        """Ordered lists numbered by the notebooks' own numbers: one list per run of consecutive numbers."""
+        runs = []
+        for page in group:
+            if runs and int(page.stem[:2]) == int(runs[-1][-1].stem[:2]) + 1:
+                runs[-1].append(page)
+            else:
+                runs.append([page])
+        return "\n\n".join(f"```{{rst-class}} {classes}\n```\n\n" + "\n".join(
+            f"{int(page.stem[:2])}. [{page.title_markdown}](notebooks/{page.stem}.ipynb)  \n"
+            f"   {page.description_markdown}" for page in run) for run in runs)
 
     stems = {page.stem for page in pages}
 
@@ -75,10 +83,7 @@ def index_markdown(pages, alts: dict, figures_dir=FIGURES_DIR) -> str:
     teacher_section = f"""
 ## For teachers
 
-```{{rst-class}} notebooks teachers
-```
-
-{listing(teachers, start=len(readers) + 1)}
+{listing(teachers, "notebooks teachers")}
 
 {toctree("For teachers", teachers)}
 """ if teachers else ""
@@ -101,9 +106,6 @@ the code, not from the paper.
 In reading order; each opens with the question it answers and has one `parameters` cell (shown open on
 its page) to rerun it with other values in JupyterLab or with `nanoflux reproduce --set`. Each page offers
 its notebook (`.ipynb`) to download.
-
-```{{rst-class}} notebooks
-```
 
 {listing(readers)}
 
@@ -205,6 +207,9 @@ def setup_sphinx(app) -> None:
 
     app.add_directive("nanoflux-claims", ClaimsTable)
     app.connect("builder-inited", add_mathjax)
+    # when a page is read, before Sphinx's own collectors (priority 500) record its titles, images and
+    # downloads; and again once its references are resolved
+    app.connect("doctree-read", sanitize_doctree, priority=100)
     app.connect("doctree-resolved", sanitize_doctree)
     app.connect("doctree-resolved", downloads.link_figures)  # after sanitizing: its links stay on the site
     app.connect("build-finished", downloads.copy_files)

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from nanoflux.running.stored import WIDGET_MIME
 from nanoflux.site.errors import SiteError
 from nanoflux.site.markdown import markdown_text, one_line_maths
-from nanoflux.site.sanitize import UNSAFE_SVG
+from nanoflux.site.sanitize import html_text, markdown_without_html, sanitize_svg
 
 
 @dataclass(frozen=True)
@@ -45,7 +45,8 @@ def page_of(nb, stem: str) -> Page:
     body = " ".join(line.strip() for line in paragraph.splitlines() if line.strip())
     match = re.match(r"(.+?[.!?])(?=\s+[A-Z(]|\s*$)", body)  # "Eq. 4" does not end a sentence
     sentence = match.group(1) if match else body
-    return Page(stem, markdown_text(title), markdown_text(sentence), title, sentence)
+    return Page(stem, markdown_text(html_text(title)), markdown_text(html_text(sentence)),
+                markdown_without_html(title), markdown_without_html(sentence))
 
 
 # -- which code cells must show output ----------------------------------------------------------------
@@ -173,37 +174,66 @@ def image_description(cell) -> str | None:
     return None
 
 
+#: Notebook metadata the site keeps: everything else (MyST-NB's ``mystnb`` overrides such as an execution mode,
+#: MyST's ``myst`` settings, widget state) is dropped, so a notebook cannot change how the site is built.
+_KEPT_METADATA = ("kernelspec", "language_info")
+#: Attachments (images in Markdown cells) kept as they are; an SVG one is sanitized, any other dropped.
+_RASTER = ("image/png", "image/jpeg", "image/gif", "image/webp")
+
+
+def _clean_attachments(cell) -> None:
+    for name, bundle in list(cell.get("attachments", {}).items()):
+        kept = {mime: data for mime, data in bundle.items() if mime in _RASTER}
+        svg = sanitize_svg(bundle.get("image/svg+xml")) if "image/svg+xml" in bundle else None
+        if svg is not None:
+            kept["image/svg+xml"] = svg
+        if kept:
+            cell.attachments[name] = kept
+        else:
+            del cell.attachments[name]
+
+
+def _clean_outputs(cell) -> list:
+    outputs = []
+    for out in cell.get("outputs", []):
+        data = out.get("data")
+        if data is not None:
+            for mime in _DROPPED_MIME:
+                data.pop(mime, None)
+            if "text/markdown" in data:
+                markdown = data["text/markdown"]
+                data["text/markdown"] = one_line_maths("".join(markdown) if isinstance(markdown, list) else markdown)
+            if "image/svg+xml" in data:  # it becomes a file of the site, which a reader may open
+                svg = sanitize_svg(data["image/svg+xml"])
+                if svg is None:
+                    data.pop("image/svg+xml")
+                else:
+                    data["image/svg+xml"] = svg
+            if not data and out.get("output_type") in ("display_data", "execute_result"):
+                continue
+        outputs.append(out)
+    return outputs
+
+
 def prepare_notebook(nb):
-    """The copy Sphinx reads: no widget state or JavaScript outputs; every code input collapsed
-    (MyST-NB's ``hide-input`` tag) except the cell tagged ``parameters``; formulas on one line
-    (:func:`one_line_maths`), in Markdown cells and Markdown outputs."""
-    nb.metadata.pop("widgets", None)
+    """The copy Sphinx reads: only the kernel and language of the notebook's metadata (nothing that configures
+    MyST-NB, such as an execution mode: the site never executes); no raw cells (Jupyter does not show them);
+    no widget state or JavaScript outputs; SVG outputs and attachments sanitized (nanoflux.site.sanitize);
+    every code input collapsed (MyST-NB's ``hide-input`` tag) except the cell tagged ``parameters``; formulas
+    on one line (:func:`one_line_maths`), in Markdown cells and Markdown outputs."""
+    nb.metadata = type(nb.metadata)({k: nb.metadata[k] for k in _KEPT_METADATA if k in nb.metadata})
+    nb.cells = [cell for cell in nb.cells if cell.cell_type in ("markdown", "code")]
     for cell in nb.cells:
+        tags = [t for t in cell.metadata.get("tags", []) if isinstance(t, str)]
+        cell.metadata = type(cell.metadata)({"tags": tags} if tags else {})
         if cell.cell_type == "markdown":
             cell.source = one_line_maths(cell.source)
-        if cell.cell_type != "code":
+            _clean_attachments(cell)
             continue
-        tags = list(cell.metadata.get("tags", []))
         if "parameters" not in tags and not _HIDING_TAGS & set(tags):
             cell.metadata["tags"] = tags + ["hide-input"]
-        outputs = []
-        for out in cell.get("outputs", []):
-            data = out.get("data")
-            if data is not None:
-                for mime in _DROPPED_MIME:
-                    data.pop(mime, None)
-                if "text/markdown" in data:
-                    markdown = data["text/markdown"]
-                    data["text/markdown"] = one_line_maths("".join(markdown) if isinstance(markdown, list)
-                                                           else markdown)
-                svg = data.get("image/svg+xml")
-                if svg is not None and UNSAFE_SVG.search("".join(svg) if isinstance(svg, list) else svg):
-                    data.pop("image/svg+xml")  # it becomes a file of the site, which a reader may open
-                if not data and out.get("output_type") in ("display_data", "execute_result"):
-                    continue
-            outputs.append(out)
-        cell.outputs = outputs
+        cell.outputs = _clean_outputs(cell)
         alt = image_description(cell)
         if alt:  # MyST-NB's cell-level image option: the figure's words become its alt text
-            cell.metadata.setdefault("mystnb", {}).setdefault("image", {})["alt"] = alt
+            cell.metadata["mystnb"] = {"image": {"alt": alt}}
     return nb

@@ -166,8 +166,8 @@ def findings(figures_dir=FIGURES_DIR, *, math: bool = True) -> list[Finding]:
     radii = lattice_radii(eight)
     reached = [r for r in radii if r is not None]
     crystals = [c for c in eight.get("crystals", []) if isinstance(c, dict) and c.get("material")]
-    crystals = (" (" + _names([f"{c.get('structure', '')} {c['material']}".strip() for c in crystals], f) + ")"
-                if crystals else "")
+    names = list(dict.fromkeys(f"{c.get('structure', '')} {c['material']}".strip() for c in crystals))  # once each
+    crystals = (" (" + _names(names, f) + ")" if crystals else "")
     unreached = len(radii) - len(reached)
     out.append(Finding(
         "The crystal lattice follows the continuum down to a few nanometres.",

@@ -27,6 +27,8 @@ myst_heading_anchors = 3
 
 # -- MyST-NB: outputs as stored, inputs collapsed (tags applied by nanoflux.site on a copy) -------------
 nb_execution_mode = "off"
+nb_execution_excludepatterns = ["*"]  # and should a mode be forced, no notebook may run (nanoflux.site.pages drops
+                                     # the notebooks' own MyST-NB settings before Sphinx reads them)
 nb_render_markdown_format = "myst"  # notebook.say(...) writes Markdown with $...$: typeset it too
 nb_merge_streams = True
 nb_ipywidgets_js = {}  # a static page has no kernel for widgets; and no CDN scripts
