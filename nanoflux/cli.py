@@ -168,6 +168,23 @@ def _cmd_lab(args) -> int:
         return USAGE_ERROR
 
 
+def _cmd_assignment(args) -> int:
+    from nanoflux.classroom.assignment import ASSIGNMENT, write_assignment
+    from nanoflux.classroom.exercises import EXERCISES
+
+    files = write_assignment(args.dir, args.format)
+    folder = files[0].parent
+    if args.format == "nbgrader":
+        print(f"wrote an nbgrader course in {folder}: {files[1].relative_to(folder)} ({len(EXERCISES)} exercises, "
+              f"1 point each) and nbgrader_config.py; from there: nbgrader generate_assignment {ASSIGNMENT}, then "
+              "release, collect, autograde as usual (grading needs nanoflux installed; offline, the feedback's "
+              "maths shows as TeX)")
+    else:
+        print(f"wrote {files[0]} (for students) and {files[1]} (the key: keep it apart); open them in a browser "
+              "and print")
+    return 0
+
+
 def _whole_number(name: str, low: int = 1, high: int | None = None):
     """An argparse type: a whole number from ``low`` to ``high``, checked by :func:`nanoflux.validate.whole_number`
     (the rule the library applies to the same value)."""
@@ -280,6 +297,17 @@ def build_parser() -> argparse.ArgumentParser:
                    help="the port to serve on (default 8888)")
     p.add_argument("--no-browser", dest="browser", action="store_false", help="do not open a browser")
     p.set_defaults(func=_cmd_lab)
+
+    p = sub.add_parser("assignment", help="the exercises as an nbgrader course, or a printable sheet and its key",
+                       description="Write notebook 07's exercises into DIR, a new or empty folder: with --format "
+                                   "nbgrader, an nbgrader course (nbgrader_config.py and a source notebook with the "
+                                   "questions, solutions and autograder tests) to release, collect and autograde "
+                                   "with nbgrader's own commands; with --format html (the default), a printable "
+                                   "sheet for students and a separate key for the teacher, readable offline.")
+    p.add_argument("--format", choices=("nbgrader", "html"), default="html",
+                   help="nbgrader (a course folder) or html (a sheet and its key; default)")
+    p.add_argument("dir", metavar="DIR", help="a new or empty folder to write into")
+    p.set_defaults(func=_cmd_assignment)
     return parser
 
 
