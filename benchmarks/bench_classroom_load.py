@@ -226,17 +226,29 @@ async def the_class(base: str, args, assets, memory: Memory) -> list[Student]:
     return students
 
 
+def resident_mb(processes) -> float:
+    total = 0
+    for process in processes:
+        try:
+            total += process.memory_info().rss
+        except psutil.Error:
+            pass
+    return total / 2**20
+
+
 def warm(app: App, timeout: float) -> float:
     """Wait until the app's pool holds a kernel per place, each with its page rendered: the app's processes,
-    together, use under a fifth of a core for three seconds in a row; seconds waited."""
+    together, use under a fifth of a core and grow by under 20 MB a second, for three seconds in a row (under
+    heavy load CPU alone once read as quiet while half of 60 kernels were still loading); seconds waited."""
     start = time.monotonic()
     app.settle(timeout=timeout)
     quiet = 0
     while quiet < 3 and time.monotonic() - start < timeout:
         processes = tree(app.proc.pid)
-        before = cpu_seconds(processes)
+        cpu, memory = cpu_seconds(processes), resident_mb(processes)
         time.sleep(1)
-        quiet = quiet + 1 if cpu_seconds(processes) - before < 0.2 else 0
+        still = cpu_seconds(processes) - cpu < 0.2 and abs(resident_mb(processes) - memory) < 20
+        quiet = quiet + 1 if still else 0
     return time.monotonic() - start
 
 
