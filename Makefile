@@ -3,7 +3,8 @@
 #   make test        run every test (adds the test tools; installs Chromium if missing, as root)
 #   make check       the unit tier only, for the inner loop (no kernel, browser or Sphinx build)
 #   make site        the executed notebooks as a static HTML site in build/site
-#   make classroom   the explorer and exercises as a Voila app on http://127.0.0.1:8866/
+#   make classroom   the explorer and exercises as a Voila app on http://127.0.0.1:8866/ (HOST=0.0.0.0 for a class)
+#   make lab         JupyterLab on your own copies of the notebooks, in workspace/ (git ignores it)
 #   make lock        refresh requirements/*.lock from pyproject.toml's ranges
 # The environment is installed from the hash-checked lock files in requirements/ (Linux x86_64,
 # Python 3.11). On another platform or Python, the same commands install from pyproject.toml's
@@ -17,7 +18,7 @@ LOCKED := $(shell $(PYTHON) -c 'import platform, sys; print(int(sys.platform == 
 UVPIP  := $(UV) pip install --quiet --compile-bytecode --python $(BIN)/python
 LOCKOPTS := --generate-hashes --python-version 3.11 --python-platform x86_64-manylinux_2_28 --quiet
 
-.PHONY: reproduce test check site pdf classroom lock readme browser pdftools tex clean
+.PHONY: reproduce test check site pdf classroom lab lock readme browser pdftools tex clean
 
 $(UV):
 	@echo "[set-up 1/3] creating $(VENV) with $$($(PYTHON) --version)"
@@ -79,9 +80,16 @@ site: $(VENV)/.test-installed
 pdf: $(VENV)/.test-installed tex
 	@$(BIN)/python -m nanoflux.site.pdf
 
-# The explorer and exercises as a Voila app on http://127.0.0.1:8866/ (PORT=... for another port)
+# The explorer and exercises as a Voila app on http://127.0.0.1:8866/; for a class on the local network HOST=0.0.0.0
+# (PORT=..., STUDENTS=... places, PROJECTOR=1 to start every page in projector mode)
 classroom: $(VENV)/.test-installed
-	@$(BIN)/nanoflux classroom $(if $(PORT),--port $(PORT))
+	@$(BIN)/nanoflux classroom $(if $(HOST),--host $(HOST)) $(if $(PORT),--port $(PORT)) \
+	  $(if $(STUDENTS),--students $(STUDENTS)) $(if $(PROJECTOR),--projector)
+
+# JupyterLab for a student: their own copies of the notebooks in workspace/ (git ignores it), kernels computing as
+# nanoflux reproduce's do (PORT=... for another port than 8888)
+lab: $(VENV)/.test-installed
+	@$(BIN)/nanoflux lab $(if $(PORT),--port $(PORT))
 
 # The README's verdict ("What this companion finds"), regenerated from the results in figures/
 readme: $(VENV)/.reproduce-installed

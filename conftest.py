@@ -129,6 +129,9 @@ FILE_TIERS = (
     ("tests/test_safety_races.py", "slow"),  # runs of nanoflux reproduce at once, killed and recovered
     ("tests/test_safety_signals.py", "slow"),  # signals while publishing, renames slowed by strace
     ("tests/test_safety_site.py", "slow"),  # site builds
+    ("tests/test_classroom_server.py", "slow"),  # classroom apps started, signalled and killed
+    ("tests/test_classroom_protocol.py", "slow"),  # a classroom app probed over HTTP and the kernel protocol
+    ("tests/test_lab.py", "notebooks"),  # notebook 07 run in nanoflux lab's JupyterLab kernels
 )
 DEFAULT_TIER = "unit"
 #: The fixture that gives a notebook's outputs, and the parameter naming the notebook.

@@ -151,10 +151,38 @@ def _cmd_classroom(args) -> int:
     from nanoflux.classroom.app import ClassroomError, serve
 
     try:
-        return serve(args.port, browser=args.browser)
+        return serve(args.port, host=args.host, students=args.students, projector=args.projector,
+                     browser=args.browser)
     except ClassroomError as exc:
         _error("nanoflux classroom", exc)
         return USAGE_ERROR
+
+
+def _cmd_lab(args) -> int:
+    from nanoflux.classroom.lab import LabError, serve
+
+    try:
+        return serve(args.port, browser=args.browser)
+    except LabError as exc:
+        sys.stderr.write(f"nanoflux lab: error: {exc}\n")
+        return USAGE_ERROR
+
+
+def _cmd_assignment(args) -> int:
+    from nanoflux.classroom.assignment import ASSIGNMENT, write_assignment
+    from nanoflux.classroom.exercises import EXERCISES
+
+    files = write_assignment(args.dir, args.format)
+    folder = files[0].parent
+    if args.format == "nbgrader":
+        print(f"wrote an nbgrader course in {folder}: {files[1].relative_to(folder)} ({len(EXERCISES)} exercises, "
+              f"1 point each) and nbgrader_config.py; from there: nbgrader generate_assignment {ASSIGNMENT}, then "
+              "release, collect, autograde as usual (grading needs nanoflux installed; offline, the feedback's "
+              "maths shows as TeX)")
+    else:
+        print(f"wrote {files[0]} (for students) and {files[1]} (the key: keep it apart); open them in a browser "
+              "and print")
+    return 0
 
 
 def _whole_number(name: str, low: int = 1, high: int | None = None):
@@ -173,7 +201,7 @@ def _whole_number(name: str, low: int = 1, high: int | None = None):
 
 
 def build_parser() -> argparse.ArgumentParser:
-    from nanoflux.classroom.app import DEFAULT_PORT
+    from nanoflux.classroom.app import DEFAULT_HOST, DEFAULT_PORT, DEFAULT_STUDENTS, MAX_STUDENTS
     from nanoflux.flux import CONVENTIONS
     from nanoflux.materials import MATERIALS
 
@@ -240,14 +268,46 @@ def build_parser() -> argparse.ArgumentParser:
                                                 "folder is replaced only if it is empty or a site built here")
     p.set_defaults(func=_cmd_site)
 
-    p = sub.add_parser("classroom", help="the explorer and the exercises as a Voila app on 127.0.0.1",
+    p = sub.add_parser("classroom", help="the explorer and the exercises as a Voila app for a class",
                        description="Serve notebook 07's explorer and exercises with Voila (no code shown) on "
-                                   "http://127.0.0.1:PORT/ and open it in the browser. It works with no network, "
-                                   "writes nothing into the repository, and stops with Ctrl-C.")
+                                   "http://HOST:PORT/ and open it in the browser. Whoever opens it can move the "
+                                   "app's controls and answer its exercises, nothing else. It works with no "
+                                   "internet, writes nothing into the repository, and stops with Ctrl-C.")
+    p.add_argument("--host", default=DEFAULT_HOST, metavar="ADDRESS",
+                   help=f"the address to serve on: {DEFAULT_HOST} (default: this computer only), 0.0.0.0 (every "
+                        "network it is on: a class), or one address of this computer")
     p.add_argument("--port", type=_whole_number("--port", 1, 65535), default=DEFAULT_PORT, metavar="P",
                    help=f"the port to serve on (default {DEFAULT_PORT})")
+    p.add_argument("--students", type=_whole_number("--students", 1, MAX_STUDENTS), default=DEFAULT_STUDENTS,
+                   metavar="N", help=f"places: pages served at once, each with its kernel, all started before the "
+                                     f"lesson, about 120 MB each (default {DEFAULT_STUDENTS}); beyond, a page says "
+                                     "the class is full")
+    p.add_argument("--projector", action="store_true",
+                   help="start every page in projector mode (the chart across the window, large text)")
     p.add_argument("--no-browser", dest="browser", action="store_false", help="do not open a browser")
     p.set_defaults(func=_cmd_classroom)
+
+    p = sub.add_parser("lab", help="JupyterLab on your own copies of the notebooks (workspace/, which git ignores)",
+                       description="Copy the notebooks you have no copy of yet into workspace/ (git ignores it; "
+                                   "your copies are never overwritten) and open JupyterLab there, on "
+                                   "http://127.0.0.1:PORT/. Its kernels compute as `nanoflux reproduce`'s do: a run "
+                                   "at the paper's values rewrites figures/ byte for byte, other values go to "
+                                   "build/runs/. Ctrl-C stops it.")
+    p.add_argument("--port", type=_whole_number("--port", 1, 65535), default=8888, metavar="P",
+                   help="the port to serve on (default 8888)")
+    p.add_argument("--no-browser", dest="browser", action="store_false", help="do not open a browser")
+    p.set_defaults(func=_cmd_lab)
+
+    p = sub.add_parser("assignment", help="the exercises as an nbgrader course, or a printable sheet and its key",
+                       description="Write notebook 07's exercises into DIR, a new or empty folder: with --format "
+                                   "nbgrader, an nbgrader course (nbgrader_config.py and a source notebook with the "
+                                   "questions, solutions and autograder tests) to release, collect and autograde "
+                                   "with nbgrader's own commands; with --format html (the default), a printable "
+                                   "sheet for students and a separate key for the teacher, readable offline.")
+    p.add_argument("--format", choices=("nbgrader", "html"), default="html",
+                   help="nbgrader (a course folder) or html (a sheet and its key; default)")
+    p.add_argument("dir", metavar="DIR", help="a new or empty folder to write into")
+    p.set_defaults(func=_cmd_assignment)
     return parser
 
 

@@ -99,6 +99,20 @@ def preset_value(value, material, name: str, unit: str, of_preset: Callable[[Mat
     return positive_finite(value, name, unit)
 
 
+#: The internal flux density of a uniformly magnetized body of each shape, as a fraction of mu0 Ms: 1 - N_d, with
+#: N_d the demagnetizing factor along the magnetization. A sphere (N_d = 1/3) holds B = (2/3) mu0 Ms; a long rod
+#: magnetized along its axis (N_d = 0) holds B = mu0 Ms, the value a preset's ``mu0Ms_tesla`` gives.
+SHAPES = MappingProxyType({"sphere": 2 / 3, "rod": 1.0})
+
+
+def internal_field_tesla(material: str, shape: str = "sphere") -> float:
+    """The internal flux density B in T of a uniformly magnetized ``shape`` ("sphere" or "rod") of the preset
+    ``material``: (2/3) mu0 Ms in a sphere, mu0 Ms in a long rod magnetized along its axis (:data:`SHAPES`)."""
+    if not isinstance(shape, str) or shape not in SHAPES:
+        raise InputError(f"shape must be one of {', '.join(repr(k) for k in SHAPES)}; got {shape!r}")
+    return get_material(material).mu0Ms_tesla * SHAPES[shape]
+
+
 # -- micromagnetic constants (notebook 10) --------------------------------------------------------------
 
 @dataclass(frozen=True)

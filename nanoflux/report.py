@@ -299,7 +299,7 @@ def barrier_table(rows) -> Table:
 
 def explorer_table(state) -> Table:
     """The explorer's values and both radii (an explorer.ExplorerState)."""
-    source = "custom values" if state.material == "none" else f"{state.material} preset"
+    source = state.source()
     rows = [("flux quantization, Eq. 4", f"B = {state.B_tesla:.4g} T, Phi0 = {state.flux_quantum_convention}",
              f"{state.flux_radius_nm:.4f}"),
             ("mean field, Table I's formula", f"N = {state.N:d}, n = {num(state.n_per_m3)} m^-3",

@@ -33,16 +33,17 @@ def shown(value: float) -> float:
 
 
 def assert_shows_iron(state: dict) -> None:
-    """The explorer, with the Fe preset picked, shows iron's values as the text states them (2.145 T,
-    8.491e28 m^-3) and both radii as the module computes them at those values and the N shown."""
+    """The explorer, with the Fe preset picked for a sphere (the default shape), shows iron's values as the
+    text states them (B = (2/3) mu0 Ms = 1.43 T, 8.491e28 m^-3) and both radii as the module computes them at
+    those values and the N shown."""
     from nanoflux import flux, meanfield
     from nanoflux.formatting import num
     from nanoflux.materials import get_material
 
     fe = get_material("Fe")
-    assert state["B"].split()[0] == f"{fe.mu0Ms_tesla:.4g}" == "2.145"
+    assert state["B"].split()[0] == f"{fe.mu0Ms_tesla * 2 / 3:.4g}" == "1.43"
     assert state["n"].split()[0] == num(fe.n_per_m3) == "8.491e28"
     N = int(state["N"].split()[0].replace(",", ""))
     flux_nm, mean_nm = radii_nm(state["radii"])
-    assert flux_nm == shown(flux.critical_radius(fe.mu0Ms_tesla) * 1e9)
+    assert flux_nm == shown(flux.critical_radius(fe.mu0Ms_tesla * 2 / 3) * 1e9)
     assert mean_nm == shown(meanfield.critical_radius_mean_field(N, fe.n_per_m3) * 1e9)

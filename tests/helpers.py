@@ -35,10 +35,10 @@ def tree_digest(path: Path, skip=()) -> str:
     return hashlib.sha256(json.dumps(file_digests(path, skip), sort_keys=True).encode()).hexdigest()
 
 
-def free_port() -> int:
-    """A TCP port on 127.0.0.1 that nothing listens on now."""
+def free_port(host: str = "127.0.0.1") -> int:
+    """A TCP port on ``host`` (127.0.0.1 unless told) that nothing listens on now."""
     with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
+        s.bind((host, 0))
         return s.getsockname()[1]
 
 

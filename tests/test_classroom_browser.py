@@ -58,17 +58,21 @@ def app(tmp_path_factory):
     before = _repository_files()
     port = free_port()
     cwd = tmp_path_factory.mktemp("teacher")
-    proc = subprocess.Popen([sys.executable, "-m", "nanoflux", "classroom", "--port", str(port), "--no-browser"],
-                            cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    proc = subprocess.Popen([sys.executable, "-m", "nanoflux", "classroom", "--port", str(port), "--no-browser",
+                             "--students", "2"], cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     if not wait_for_port(port, proc):  # listening: a connection, not a page load (which would start a kernel)
         proc.kill()
         pytest.fail(f"the classroom app did not start: {proc.stdout.read()}")
     yield {"url": f"http://127.0.0.1:{port}/", "proc": proc, "before": before}
     proc.terminate()
     output, _ = proc.communicate(timeout=GUARD_S)
-    # witness: the app stopped cleanly on SIGTERM and said nothing but its one line
+    # witness: the app stopped cleanly on SIGTERM and said nothing but its two lines: where it is, and that only
+    # this computer can open it (the default address, 127.0.0.1)
     assert proc.returncode == 0, output
-    assert output.strip().splitlines() == [f"classroom app on http://127.0.0.1:{port}/ (Ctrl-C stops it)"]
+    assert output.strip().splitlines() == [
+        f"classroom app on http://127.0.0.1:{port}/ (Ctrl-C stops it)",
+        "only this computer can open it; for a class, start it with --host 0.0.0.0 (or this computer's address on the "
+        "classroom's network)"]
 
 
 @pytest.fixture(scope="module")

@@ -142,4 +142,4 @@ def test_classroom_refuses_a_port_in_use_before_starting_anything(capsys, tmp_pa
         code = exit_code(["classroom", "--port", str(port), "--no-browser"])
     err = capsys.readouterr().err
     assert code == 2 and len(err.strip().splitlines()) == 1
-    assert f"--port {port} is in use on 127.0.0.1" in err
+    assert f"--port {port} is in use (by another classroom app, or another server) on 127.0.0.1" in err

@@ -13,7 +13,7 @@ import nanoflux as nf
 from nanoflux.classroom import exercises, explorer
 from nanoflux.running import outputs, parameters, plan, runner, stored
 
-DEFAULTS = dict(B_tesla=1.0, N=1, n_per_m3=1e23, flux_quantum_convention="h/2e", material="none")
+DEFAULTS = dict(B_tesla=1.0, N=1, n_per_m3=1e23, flux_quantum_convention="h/2e", material="none", shape="sphere")
 
 
 # -- the validator ------------------------------------------------------------------------------------
@@ -37,6 +37,7 @@ def test_validator_is_registered_and_accepts_the_declared_defaults():
     ({"n_per_m3": 1e31}, ValueError, "n_per_m3 must be between 1e+20 and 1e+30 m^-3; got 1e+31"),
     ({"flux_quantum_convention": "h/3e"}, ValueError, "flux_quantum_convention must be one of 'h/2e', 'h/e'"),
     ({"material": "Gd"}, ValueError, "material must be one of 'none', 'Fe', 'Co', 'Ni', 'Fe3O4'; got 'Gd'"),
+    ({"shape": "cube"}, ValueError, "shape must be one of 'sphere', 'rod'; got 'cube'"),
 ])
 def test_validator_refuses_with_a_clear_message(change, error, words):
     # witness: the exception's type and message, written out per case
@@ -74,14 +75,34 @@ def test_defaults_give_the_papers_two_radii(ex):
 
 @pytest.mark.parametrize("name", list(nf.MATERIALS))
 def test_a_material_sets_B_and_n(ex, name):
-    # witness: the module's own functions given the material preset by name
-    state = ex.update(material=name, N=10)
+    # witness: the module's own functions given the material preset by name; a rod holds mu0 Ms (the preset's
+    # own field), a sphere two thirds of it, so its radius is sqrt(3/2) times the rod's
+    state = ex.update(material=name, N=10, shape="rod")
     preset = nf.get_material(name)
     assert (state.B_tesla, state.n_per_m3) == (preset.mu0Ms_tesla, preset.n_per_m3)
     assert state.flux_radius_nm == pytest.approx(nf.critical_radius(material=name) * 1e9, rel=1e-14)
     assert state.mean_field_radius_nm == pytest.approx(nf.critical_radius_mean_field(10, material=name) * 1e9,
                                                        rel=1e-14)
-    assert name in state.text()
+    assert name in state.text() and "rod" in state.text() and "mu0 Ms" in state.text()
+    sphere = ex.update(shape="sphere")
+    assert sphere.material == name and sphere.n_per_m3 == preset.n_per_m3
+    assert sphere.B_tesla == pytest.approx(2 / 3 * preset.mu0Ms_tesla, rel=1e-15)
+    assert sphere.flux_radius_nm == pytest.approx(state.flux_radius_nm * 1.5 ** 0.5, rel=1e-14)
+    assert "sphere" in sphere.text() and "(2/3) mu0 Ms" in sphere.text()
+
+
+def test_the_default_shape_is_a_sphere_with_the_spheres_radii():
+    # witness: the spheres' radii as issue 19 recomputed them independently: 21.45 (Fe), 23.69 (Co),
+    # 40.25 (Ni), 40.46 nm (Fe3O4)
+    got = {name: round(explorer.compute(**{**DEFAULTS, "material": name}).flux_radius_nm, 2) for name in nf.MATERIALS}
+    assert got == {"Fe": 21.45, "Co": 23.69, "Ni": 40.25, "Fe3O4": 40.46}
+
+
+def test_the_shape_does_not_change_custom_values(ex):
+    # witness: the explorer's state after the shape changes with custom values
+    ex.update(**DEFAULTS)
+    assert ex.update(shape="rod").B_tesla == 1.0 and ex.state.material == "none"
+    ex.update(shape="sphere")
 
 
 def test_moving_B_or_n_by_hand_returns_to_custom(ex):
@@ -100,7 +121,8 @@ def test_bad_update_changes_nothing(ex):
     before = ex.update(B_tesla=2.0, material="none")
     with pytest.raises(ValueError, match="B_tesla must be between"):
         ex.update(B_tesla=50.0)
-    with pytest.raises(TypeError, match="update takes B_tesla, N, n_per_m3, flux_quantum_convention, material; got B"):
+    with pytest.raises(TypeError, match="update takes B_tesla, N, n_per_m3, flux_quantum_convention, material, shape; "
+                                        "got B"):
         ex.update(B=1.0)
     assert ex.state == before
 
@@ -143,7 +165,11 @@ def test_png_is_the_current_canvas(ex):
     ex.update(B_tesla=1.0, material="none")
     png = ex.png()
     image = Image.open(BytesIO(png))
-    assert png[:8] == b"\x89PNG\r\n\x1a\n" and image.size == ex.figure.canvas.get_width_height()
+    assert png[:8] == b"\x89PNG\r\n\x1a\n" and image.size == ex.figure.canvas.get_width_height(physical=True)
+    # witness: the canvas's own pixels; the PNG is RGB because the canvas is opaque
+    canvas = np.asarray(ex.figure.canvas.buffer_rgba())
+    assert image.mode == "RGB" and (canvas[..., 3] == 255).all()
+    assert np.array_equal(np.asarray(image), canvas[..., :3])
     ex.update(B_tesla=0.05)
     assert ex.png() != png
 
@@ -154,9 +180,10 @@ def test_widgets_drive_the_explorer_and_show_its_values():
     # witness: Fe's preset from the materials table, the explorer's state behind the widgets, the static bundle's text
     pytest.importorskip("ipywidgets")
     app = explorer.ExplorerApp()
+    assert app.shape.disabled  # custom values take B as given
     app.material.value = "Fe"
-    assert app.explorer.state.material == "Fe"
-    assert app.B.value == nf.MATERIALS["Fe"].mu0Ms_tesla and app.n.value == nf.MATERIALS["Fe"].n_per_m3
+    assert app.explorer.state.material == "Fe" and not app.shape.disabled
+    assert app.B.value == nf.materials.internal_field_tesla("Fe") and app.n.value == nf.MATERIALS["Fe"].n_per_m3
     assert "Fe preset" in app.radii.value
     app.B.value = app.B.value * 1.001  # a slider rounding the preset's B: still Fe
     assert app.explorer.state.material == "Fe"
@@ -182,9 +209,53 @@ def test_readouts_show_the_values_the_text_shows():
     pytest.importorskip("ipywidgets")
     app = explorer.ExplorerApp()
     app.material.value = "Fe"
-    assert "<b>8.491e28</b>" in app.n_readout.value and "<b>2.145</b> T" in app.B_readout.value
-    assert "17.52 nm" in app.radii.value
+    assert "<b>8.491e28</b>" in app.n_readout.value and "<b>1.43</b> T" in app.B_readout.value
+    assert "21.45 nm" in app.radii.value and "sphere" in app.radii.value
+    app.shape.value = "rod"
+    assert "<b>2.145</b> T" in app.B_readout.value and "17.52 nm" in app.radii.value
     assert not app.B.readout and not app.n.readout and not app.N.readout
+
+
+def test_papers_values_puts_every_control_back_with_one_redraw(monkeypatch):
+    pytest.importorskip("ipywidgets")
+    app = explorer.ExplorerApp()
+    app.material.value, app.shape.value, app.N.value, app.convention.value = "Co", "rod", 4000, "h/e"
+    app.n.value = 3e26  # by hand: custom again
+    assert app.explorer.state.values() != explorer.PAPER
+    draws = []
+    original = app.explorer._redraw
+    monkeypatch.setattr(app.explorer, "_redraw", lambda: (draws.append(1), original()))
+    app.reset.click()
+    # witness: notebook 07's declared defaults, read from the stored notebook
+    declared = stored.declared_parameters(outputs.NOTEBOOKS_DIR / "07_classroom_explorer.ipynb")
+    assert app.explorer.state.values() == {k: declared[k] for k in explorer.VALUES}
+    assert (app.B.value, app.n.value, app.N.value, app.convention.value, app.material.value, app.shape.value) == (
+        1.0, 1e23, 1, "h/2e", "none", "sphere")
+    assert "<b>1</b> T" in app.B_readout.value and "25.66 nm" in app.radii.value
+    assert draws == [1]
+
+
+def test_projector_mode_switches_the_chart_and_the_stylesheet(monkeypatch):
+    pytest.importorskip("ipywidgets")
+    from io import BytesIO
+
+    from PIL import Image
+
+    # witness: the size of the PNG the app sends (decoded by Pillow), its stylesheet and readout
+    app = explorer.ExplorerApp()
+    normal = Image.open(BytesIO(app.image.value)).size
+    assert app.style.value == "" and not app.projector.value
+    app.projector.value = True
+    wide = Image.open(BytesIO(app.image.value)).size
+    assert "<style>" in app.style.value and app.explorer.plot.layout == "projector"
+    assert wide[0] / wide[1] > 2 > normal[0] / normal[1]  # 12.5 x 6.0 in against 6.0 x 4.6 in
+    app.material.value = "Ni"  # the controls drive the projector's chart
+    assert "Ni sphere" in app.explorer.plot.readout.get_text()
+    app.projector.value = False
+    assert app.style.value == "" and Image.open(BytesIO(app.image.value)).size == normal
+    assert "Ni sphere" in app.explorer.plot.readout.get_text()  # the same values on the normal chart
+    monkeypatch.setenv("NANOFLUX_PROJECTOR", "1")  # nanoflux classroom --projector
+    assert explorer.ExplorerApp().projector.value
 
 
 def test_N_moves_in_whole_numbers_on_a_logarithmic_scale():
@@ -261,7 +332,10 @@ def test_07_run_with_a_material_matches_the_module(tmp_path):
     doc = json.loads((tmp_path / "07_classroom_explorer.json").read_text())
     assert doc["parameters"]["material"] == "Fe" and doc["parameters"]["N"] == 1000
     res = doc["results"]
-    assert res["B_tesla"] == nf.MATERIALS["Fe"].mu0Ms_tesla and res["n_per_m3"] == nf.MATERIALS["Fe"].n_per_m3
-    assert res["flux_radius_nm"] == pytest.approx(nf.critical_radius(material="Fe", convention="h/e") * 1e9, rel=1e-14)
+    # the default shape, a sphere: B = (2/3) mu0 Ms
+    assert doc["parameters"]["shape"] == "sphere"
+    sphere_B = nf.MATERIALS["Fe"].mu0Ms_tesla * 2 / 3
+    assert res["B_tesla"] == pytest.approx(sphere_B, rel=1e-15) and res["n_per_m3"] == nf.MATERIALS["Fe"].n_per_m3
+    assert res["flux_radius_nm"] == pytest.approx(nf.critical_radius(sphere_B, convention="h/e") * 1e9, rel=1e-14)
     assert res["mean_field_radius_nm"] == pytest.approx(nf.critical_radius_mean_field(1000, material="Fe") * 1e9,
                                                         rel=1e-14)

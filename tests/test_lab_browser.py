@@ -24,9 +24,11 @@ import urllib.request
 from pathlib import Path
 from types import SimpleNamespace
 
+import nbformat
 import pytest
 
 from nanoflux import flux, meanfield
+from nanoflux.running import stored
 from nanoflux.running.outputs import FIGURES_DIR, STAGE_ENV
 
 import explorer_page
@@ -465,3 +467,5 @@ def test_saving_an_opened_stored_notebook_keeps_its_bytes(stored_opened_and_clos
     assert seen["all_writes"] == list(SAVED)  # each save reached the disk
     for name in SAVED:
         assert seen["saved"][name] == seen["before"][name][0], (name, held[name])
+        # still as a canonical run wrote it: the site builds from it (nanoflux.running.stored.not_canonical)
+        assert stored.not_canonical(nbformat.reads(seen["saved"][name].decode(), as_version=4)) is None, name

@@ -2,6 +2,8 @@
 movable point each, redrawn in place as a student moves a control."""
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 from matplotlib.figure import Figure
 
@@ -17,6 +19,30 @@ EXPLORER_DPI = 192
 EXPLORER_WIDTH_PX = 576
 
 
+@dataclass(frozen=True)
+class Layout:
+    """Where the chart's parts go and how large its text is (inches and points)."""
+
+    size_in: tuple
+    legend: dict
+    legend_pt: float
+    readout_pt: float
+    tick_pt: float | None
+    label_pt: float | None
+    margins: dict
+
+
+#: Beside the controls: 6.0 x 4.6 in shown 576 px wide (96 px per inch), legend under the axes. For a projector:
+#: 12.5 x 6.0 in, about the shape a 1280 x 720 screen leaves under two rows of controls, shown about 1245 px wide, so
+#: that 1 pt is about 1.38 CSS px (text of 13 pt or more is 18 px or more); the legend in one column at the right.
+LAYOUTS = {
+    "normal": Layout((6.0, 4.6), {"loc": "lower center", "ncol": 2}, 8, 10, None, None,
+                     {"left": 0.13, "right": 0.96, "top": 0.77, "bottom": 0.27}),
+    "projector": Layout((12.5, 6.0), {"loc": "center right", "ncol": 1, "borderaxespad": 0.6}, 13, 14, 13, 14,
+                        {"left": 0.075, "right": 0.655, "top": 0.76, "bottom": 0.12}),
+}
+
+
 class ExplorerPlot:
     """Figure 2's chart with one movable point per curve: the live view of notebook 07's explorer.
 
@@ -28,9 +54,11 @@ class ExplorerPlot:
     :meth:`show` moves the curves, the two points, their dotted radius levels and the readout in
     place and redraws only those (blitting onto the Agg canvas over a stored background of the
     axes, ticks and legend). A full draw (saving, or displaying the figure) draws everything.
+
+    ``layout`` is a key of :data:`LAYOUTS`: "normal" (beside the controls) or "projector" (wide, large text).
     """
 
-    def __init__(self, B_limits, N_limits, n_limits, samples: int = 120):
+    def __init__(self, B_limits, N_limits, n_limits, samples: int = 120, layout: str = "normal"):
         from matplotlib.backends.backend_agg import FigureCanvasAgg
 
         self.B = np.geomspace(*B_limits, samples)
@@ -38,10 +66,11 @@ class ExplorerPlot:
         low = min(critical_radius(B_limits[1], "h/2e"), critical_radius_mean_field(N_limits[0], n_limits[1]))
         high = max(critical_radius(B_limits[0], "h/e"), critical_radius_mean_field(N_limits[1], n_limits[0]))
         ones_B, ones_N = np.ones_like(self.B), np.ones_like(self.N)
+        shape = LAYOUTS[layout]
+        self.layout = layout
         with style():
-            # 6.0 x 4.6 inches shown 576 px wide (96 px per inch), rendered at twice that: sharp on
-            # high-density screens, and it fits beside the controls on a 1280 x 720 projector
-            fig = Figure(figsize=(6.0, 4.6), dpi=EXPLORER_DPI)
+            # rendered at twice the CSS pixel density: sharp on high-density screens and projectors
+            fig = Figure(figsize=shape.size_in, dpi=EXPLORER_DPI)
             FigureCanvasAgg(fig)
             ax = fig.subplots()
             ax.set_xscale("log")
@@ -71,9 +100,15 @@ class ExplorerPlot:
             top.spines["top"].set_visible(True)
             h1, l1 = ax.get_legend_handles_labels()
             h2, l2 = top.get_legend_handles_labels()
-            fig.legend(h1 + h2, l1 + l2, loc="lower center", ncol=2, fontsize=8)
-            self.readout = fig.text(0.5, 0.985, "", ha="center", va="top", fontsize=10)
-            fig.subplots_adjust(left=0.13, right=0.96, top=0.77, bottom=0.27)
+            fig.legend(h1 + h2, l1 + l2, fontsize=shape.legend_pt, **shape.legend)
+            self.readout = fig.text(0.5, 0.985, "", ha="center", va="top", fontsize=shape.readout_pt)
+            if shape.tick_pt:
+                for axis in (ax, top):
+                    axis.tick_params(labelsize=shape.tick_pt)
+            if shape.label_pt:
+                for label in (ax.xaxis.label, ax.yaxis.label, top.xaxis.label):
+                    label.set_size(shape.label_pt)
+            fig.subplots_adjust(**shape.margins)
             plain_log_labels(fig)  # the house tick notation (1e4, 0.01), as in every other figure
         self.figure, self.ax, self.top = fig, ax, top
         self.moving = (self.flux_level, self.mean_level, self.flux_curve, self.mean_curve,

@@ -13,7 +13,7 @@ import numpy as np
 from nanoflux import validate as v
 from nanoflux.flux import CONVENTIONS
 from nanoflux.lattice import STRUCTURES
-from nanoflux.materials import MATERIALS
+from nanoflux.materials import MATERIALS, SHAPES
 
 
 def _sequence(value, name: str) -> list:
@@ -169,6 +169,9 @@ EXPLORER_N = (1, 1_000_000)
 EXPLORER_N_PER_M3 = (1e20, 1e30)
 #: "none" means custom: B_tesla and n_per_m3 as given; a preset name replaces both by its values.
 EXPLORER_MATERIALS = ("none", *MATERIALS)
+#: The body a preset's B is the internal flux density of: a sphere, (2/3) mu0 Ms, or a long rod, mu0 Ms
+#: (nanoflux.materials.SHAPES); custom values take B as given.
+EXPLORER_SHAPES = tuple(SHAPES)
 
 
 def number_in_range(value, name: str, unit: str, limits) -> float:
@@ -193,21 +196,23 @@ def whole_number_in_range(value, name: str, limits) -> int:
     return n
 
 
-def explorer_values(*, B_tesla, N, n_per_m3, flux_quantum_convention, material) -> dict:
-    """The classroom explorer's five values, checked against its ranges (shared by notebook 07 and
+def explorer_values(*, B_tesla, N, n_per_m3, flux_quantum_convention, material, shape) -> dict:
+    """The classroom explorer's six values, checked against its ranges (shared by notebook 07 and
     :class:`nanoflux.classroom.explorer.Explorer`)."""
     return {"B_tesla": number_in_range(B_tesla, "B_tesla", "T", EXPLORER_B_TESLA),
             "N": whole_number_in_range(N, "N", EXPLORER_N),
             "n_per_m3": number_in_range(n_per_m3, "n_per_m3", "m^-3", EXPLORER_N_PER_M3),
             "flux_quantum_convention": convention(flux_quantum_convention),
-            "material": v.choice(material, "material", EXPLORER_MATERIALS)}
+            "material": v.choice(material, "material", EXPLORER_MATERIALS),
+            "shape": v.choice(shape, "shape", EXPLORER_SHAPES)}
 
 
-def classroom_explorer(*, B_tesla, N, n_per_m3, flux_quantum_convention, material) -> dict:
+def classroom_explorer(*, B_tesla, N, n_per_m3, flux_quantum_convention, material, shape) -> dict:
     """07_classroom_explorer: B in T (0.01 to 10), N (1 to 10^6), n in m^-3 (1e20 to 1e30), the
-    convention and a material preset ("none" or a name from nanoflux.MATERIALS)."""
+    convention, a material preset ("none" or a name from nanoflux.MATERIALS) and the shape whose internal
+    field a preset gives ("sphere", (2/3) mu0 Ms, or "rod", mu0 Ms)."""
     return explorer_values(B_tesla=B_tesla, N=N, n_per_m3=n_per_m3,
-                           flux_quantum_convention=flux_quantum_convention, material=material)
+                           flux_quantum_convention=flux_quantum_convention, material=material, shape=shape)
 
 
 #: The paper's values: each notebook's parameters as its stored copy declares them. A run with
@@ -224,7 +229,7 @@ DEFAULTS = {
     "06_assumptions": {"materials": ["Fe", "Co", "Ni", "Fe3O4"], "flux_quantum_convention": "h/2e",
                        "n_per_m3": 1e23},
     "07_classroom_explorer": {"B_tesla": 1.0, "N": 1, "n_per_m3": 1e23, "flux_quantum_convention": "h/2e",
-                              "material": "none"},
+                              "material": "none", "shape": "sphere"},
     "08_atoms_to_continuum": {"materials": ["Fe", "Ni", "Co"], "largest_radius_over_rc": 1.0, "n_sizes": 12},
     "09_teacher_notes": {},
     "10_critical_sizes": {"materials": ["Fe", "Co", "Ni", "Fe3O4"], "temperature_K": 300.0,

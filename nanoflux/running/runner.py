@@ -25,7 +25,7 @@ from nanoflux.running.kernels import KERNEL, KERNEL_ENV, Kernels, kernel_manager
 from nanoflux.running.outputs import BUILD_DIR, FIGURES_DIR, NOTEBOOKS_DIR, ROOT, RUNS_DIR
 from nanoflux.running.plan import Job, RunError, plan, schedule, targets
 from nanoflux.running.signals import Interrupted, deferred, raise_on
-from nanoflux.running.stored import clean_notebook
+from nanoflux.running.stored import clean_notebook, stamp
 from nanoflux.validate import InputError, InputTypeError, whole_number
 
 #: The prefix of every run's scratch folder in the system's temporary folder.
@@ -213,5 +213,5 @@ def _stage(publication, job_list, scratch: Path, folder: Path) -> None:
             publication.add(work / outputs.RUN_MARK, job.destination)
         publication.add(work / job.path.name, job.executed_folder)
         if job.refresh_stored:
-            nbformat.write(clean_notebook(work / job.path.name), str(work / "stored.ipynb"))
+            nbformat.write(stamp(clean_notebook(work / job.path.name)), str(work / "stored.ipynb"))
             publication.add(work / "stored.ipynb", folder, job.path.name)

@@ -13,6 +13,10 @@ extension (enabled in the environment's configuration: ``jupyter-config/``, inst
 by ``make``), gives a stored notebook back its stored metadata
 whenever Jupyter saves it, so opening and saving one leaves its bytes as they were. Everything else
 a user changes (cells, outputs) is saved as usual.
+
+A canonical run (``nanoflux reproduce`` at the paper's values) stamps each stored notebook it writes with the
+digest of its cells (:func:`stamp`); :func:`not_canonical` tells a notebook whose cells changed since, which the
+reading site refuses to publish.
 """
 from __future__ import annotations
 
@@ -138,6 +142,36 @@ def clean_notebook(path: Path):
                 for mime in WIDGET_MIME:
                     out.get("data", {}).pop(mime, None)
     return nb
+
+
+#: The notebook metadata key under which a canonical run records what it wrote (:func:`stamp`).
+STAMP = "nanoflux"
+
+
+def cells_digest(nb) -> str:
+    """The SHA-256 of a notebook's cells (sources, outputs, cell metadata), as nbformat reads them."""
+    import hashlib
+
+    text = json.dumps(nb["cells"], sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
+
+
+def stamp(nb):
+    """Record in ``nb``'s metadata that a canonical run wrote these cells (the digest of :func:`cells_digest`);
+    in place, returns ``nb``. ``nanoflux reproduce`` stamps every stored notebook it writes."""
+    nb.metadata[STAMP] = {"canonical_run": cells_digest(nb)}
+    return nb
+
+
+def not_canonical(nb) -> str | None:
+    """Why a stored notebook was not written by a canonical run as it stands (None when it was): no stamp, or
+    cells changed since (a run in Jupyter with other values or edited code, saved over the stored copy)."""
+    record = nb.get("metadata", {}).get(STAMP)
+    if not isinstance(record, dict) or "canonical_run" not in record:
+        return "it carries no record of a canonical run"
+    if record["canonical_run"] != cells_digest(nb):
+        return "its cells changed after a canonical run wrote it"
+    return None
 
 
 def pre_save_hook(model, path, contents_manager, **kwargs):

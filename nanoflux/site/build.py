@@ -60,7 +60,7 @@ from nanoflux.running.stored import stored_notebooks
 from nanoflux.site.errors import SiteError
 from nanoflux.site.index import FIGURES, figure_downloads, index_markdown
 from nanoflux.site.mathjax import mathjax_source
-from nanoflux.site.pages import check_outputs, page_of, prepare_notebook
+from nanoflux.site.pages import check_canonical, check_outputs, page_of, prepare_notebook
 from nanoflux.validate import printable
 
 SITE_DIR = BUILD_DIR / "site"
@@ -187,6 +187,8 @@ def build_site(out=None, notebooks_dir: Path = NOTEBOOKS_DIR, figures_dir: Path 
             nb = nbformat.read(str(path), as_version=4)
         except (OSError, ValueError, nbformat.ValidationError) as exc:  # NotJSONError is a ValueError
             raise SiteError(f"{path.name} is not a readable notebook: {' '.join(str(exc).split())[:200]}") from exc
+        if Path(notebooks_dir).resolve() == NOTEBOOKS_DIR.resolve():  # the repository's: only a canonical run's
+            check_canonical(nb, path)
         check_outputs(nb, path.name)
         pages.append(page_of(nb, path.stem))
         prepared.append((path.name, prepare_notebook(nb)))

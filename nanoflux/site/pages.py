@@ -140,6 +140,18 @@ def check_outputs(nb, name: str) -> None:
                         "notebooks hold their results")
 
 
+def check_canonical(nb, path) -> None:
+    """Refuse (SiteError, one line) a stored notebook that a canonical run did not write as it stands (a run in
+    Jupyter with other values saved over it, say), naming it and the commands that restore it."""
+    from nanoflux.running.stored import not_canonical
+
+    why = not_canonical(nb)
+    if why:
+        shown = f"notebooks/{path.name}"
+        raise SiteError(f"{shown} is not the companion's own ({why}): restore it with `git checkout -- {shown}` "
+                        f"or `nanoflux reproduce --only {path.stem[:2]}`, then build the site again")
+
+
 # -- preparing a notebook's copy ----------------------------------------------------------------------
 
 #: Output types a static page does not show: live widgets and JavaScript.

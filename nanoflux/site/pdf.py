@@ -249,7 +249,7 @@ def build_pdf(out=None, notebooks_dir: Path = NOTEBOOKS_DIR, figures_dir: Path =
     from nanoflux.running.stored import stored_notebooks
     from nanoflux.site.build import CONF_DIR, _environment
     from nanoflux.site.index import figure_downloads
-    from nanoflux.site.pages import check_outputs, page_of
+    from nanoflux.site.pages import check_canonical, check_outputs, page_of
 
     missing = missing_tools()
     if missing:
@@ -262,6 +262,8 @@ def build_pdf(out=None, notebooks_dir: Path = NOTEBOOKS_DIR, figures_dir: Path =
     pages, prepared = [], []
     for path in paths:
         nb = nbformat.read(str(path), as_version=4)
+        if Path(notebooks_dir).resolve() == NOTEBOOKS_DIR.resolve():  # the repository's: only a canonical run's
+            check_canonical(nb, path)
         check_outputs(nb, path.name)
         pages.append(page_of(nb, path.stem))
         prepared.append((path.name, prepare_for_pdf(nb)))
