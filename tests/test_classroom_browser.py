@@ -40,6 +40,12 @@ return {
   viewport: [window.innerWidth, window.innerHeight],
   sideways: scrollers.filter(e => e && e.scrollWidth > e.clientWidth + 1).map(e => e.tagName + '#' + e.id),
   maths: document.querySelectorAll('mjx-container').length,
+  cut: [...document.querySelectorAll('button, .widget-label')].filter(e => e.offsetParent).filter(e => {
+    const range = document.createRange(); range.selectNodeContents(e);
+    const style = getComputedStyle(e);
+    if (style.overflowX === 'visible' || style.display === 'inline') return false;  // nothing clips these
+    const room = e.clientWidth - parseFloat(style.paddingLeft) - parseFloat(style.paddingRight);
+    return range.getBoundingClientRect().width > room + 0.5; }).map(e => e.innerText),
 };
 """
 
@@ -108,6 +114,7 @@ def test_loads_offline_fits_the_projector_and_typesets(app, page):
         left, right, top, bottom = s[name]
         assert 0 <= left and right <= width, (name, s[name])
     assert s["sideways"] == []
+    assert s["cut"] == []  # every button's and label's words whole ("sph..." once stood for "sphere")
     assert s["image"][3] <= height + 1  # the whole chart is on screen with the controls, no scrolling
     assert s["charts"] == 1  # the live chart only: no static copy beside it
     assert s["B"].strip() == "1 T" and s["material"].startswith("none")

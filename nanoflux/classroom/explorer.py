@@ -259,7 +259,8 @@ class ExplorerApp:
         self.material = w.Dropdown(options=[("none (custom B, n)", "none")] + [(m, m) for m in EXPLORER_MATERIALS[1:]],
                                    value=s.material, description="material", style=label,
                                    layout=w.Layout(width="300px"))
-        self.shape = w.ToggleButtons(options=list(EXPLORER_SHAPES), value=s.shape, description="shape", style=buttons,
+        self.shape = w.ToggleButtons(options=list(EXPLORER_SHAPES), value=s.shape, description="shape",
+                                     style={**buttons, "button_width": "6em"},  # "sphere" whole, not "sph..."
                                      tooltips=["a material's sphere: B = (2/3) \u03bc\u2080Ms",
                                                "a material's long rod, magnetized along its axis: B = \u03bc\u2080Ms"])
         self.reset = w.Button(description="paper's values", layout=w.Layout(width="9.5em"),
