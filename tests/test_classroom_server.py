@@ -242,3 +242,25 @@ def test_what_a_frame_may_carry(frame, why):
             ws_rules.refusal(frame)
     else:
         assert ws_rules.refusal(frame) == why
+
+
+def test_a_closed_tabs_errors_never_reach_the_teacher_and_other_errors_are_one_line():
+    import logging
+
+    import tornado.websocket
+
+    from nanoflux.classroom.server import OneLine
+
+    def record(exc):
+        try:
+            raise exc
+        except Exception:  # noqa: BLE001 - the record a logger makes of it
+            return logging.LogRecord("tornado.general", logging.ERROR, __file__, 1,
+                                     "Uncaught exception in ZMQStream callback", (), sys.exc_info())
+
+    # witness: the filter's own verdict on the records pyzmq and tornado log when a tab closes mid-output
+    closed = record(tornado.websocket.WebSocketClosedError())
+    assert OneLine().filter(closed) is False
+    other = record(KeyError("x"))
+    assert OneLine().filter(other) is True
+    assert other.exc_info is None and other.getMessage() == "Uncaught exception in ZMQStream callback (KeyError)"

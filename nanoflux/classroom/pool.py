@@ -21,6 +21,7 @@ It relies on Voila 0.5's kernel manager internals (``_pools``, ``kernel_pools_co
 """
 from __future__ import annotations
 
+import contextvars
 import math
 import os
 import tempfile
@@ -39,6 +40,19 @@ class QuietKernelManager(ServerKernelManager):
         return cmd, kw
 
     pre_start_kernel = _async_pre_start_kernel
+
+
+#: The page being served in this request's task, while it waits for its kernel: {"waiting": True} until a kernel is
+#: its (the manager then counts it among the students, no longer among the arriving), set by the page handler.
+ARRIVAL: contextvars.ContextVar[dict | None] = contextvars.ContextVar("nanoflux_arrival", default=None)
+
+
+def arrived(manager) -> None:
+    """This request's page has its kernel: it stops counting as arriving (once), for it counts as a student now."""
+    arrival = ARRIVAL.get()
+    if arrival is not None and arrival["waiting"]:
+        arrival["waiting"] = False
+        manager.arriving -= 1
 
 
 def capped(original):
@@ -79,12 +93,14 @@ def capped(original):
             async def get_rendered_notebook(self, *args, **kwargs):
                 task, rendered, kernel_id = await super().get_rendered_notebook(*args, **kwargs)
                 self.students.add(kernel_id)
+                arrived(self)  # in the same step: the page is never counted twice (a student and arriving)
                 return task, rendered, kernel_id
 
             async def start_kernel(self, *args, **kwargs):
                 # Only the page handler calls this method; the pool starts its kernels through the base class.
                 kernel_id = await super().start_kernel(*args, **kwargs)
                 self.students.add(kernel_id)
+                arrived(self)
                 return kernel_id
 
             async def shutdown_kernel(self, kernel_id, *args, **kwargs):

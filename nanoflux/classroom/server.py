@@ -29,14 +29,16 @@ import sys
 
 import tornado.httpserver
 import tornado.ioloop
+import tornado.iostream
 import tornado.web
+import tornado.websocket
 import voila.app as voila_app
 from traitlets import Int, Unicode
 from voila.app import Voila
 from voila.static_file_handler import TemplateStaticFileHandler
 from voila.tornado.handler import TornadoVoilaHandler
 
-from nanoflux.classroom.pool import capped
+from nanoflux.classroom.pool import ARRIVAL, capped
 
 FULL_PAGE = """<!doctype html><html lang="en"><head><meta charset="utf-8"><title>The class is full</title>
 <meta name="viewport" content="width=device-width, initial-scale=1"><meta http-equiv="refresh" content="30"></head>
@@ -66,17 +68,16 @@ class ClassroomPageHandler(TornadoVoilaHandler):
             self.set_header("Cache-Control", "no-store")
             return self.finish(FULL_PAGE.format(places=manager.places))
         self.xsrf_token  # noqa: B018 - sets the _xsrf cookie that the page's unload beacon sends back
-        manager.arriving += 1
-        arriving = True
+        manager.arriving += 1  # a place held from here until the page has its kernel (pool.arrived) or fails
+        arrival = {"waiting": True}
+        ARRIVAL.set(arrival)  # this request's own task
         try:
             async for html in self.get_generator(path=path):
-                if arriving:  # the kernel is the page's before its first part is sent
-                    manager.arriving -= 1
-                    arriving = False
                 self.write(html)
                 self.flush()
         finally:
-            if arriving:
+            if arrival["waiting"]:  # no kernel became the page's
+                arrival["waiting"] = False
                 manager.arriving -= 1
 
 
@@ -97,10 +98,17 @@ class NotFound(tornado.web.RequestHandler):
         raise tornado.web.HTTPError(404)
 
 
+#: Errors that only say a student's tab closed while its kernel was still speaking to it: nothing for the teacher.
+CLOSED_TAB = (tornado.websocket.WebSocketClosedError, tornado.iostream.StreamClosedError)
+
+
 class OneLine(logging.Filter):
-    """A request's error as one line, without its traceback (the teacher's terminal stays readable)."""
+    """A request's error as one line, without its traceback (the teacher's terminal stays readable); a closed
+    tab's (:data:`CLOSED_TAB`) not at all."""
 
     def filter(self, record: logging.LogRecord) -> bool:
+        if record.exc_info and record.exc_info[0] is not None and issubclass(record.exc_info[0], CLOSED_TAB):
+            return False
         if record.exc_info:
             kind = record.exc_info[0].__name__ if record.exc_info[0] else "error"
             record.msg = f"{' '.join(str(record.getMessage()).split())[:200]} ({kind})"
@@ -163,13 +171,14 @@ def main(argv=None) -> int:
     for name in ("tornado", "tornado.access", "tornado.application", "tornado.general"):
         logging.getLogger(name).setLevel(logging.ERROR)
     quiet = OneLine()
-    for name in ("tornado.application", "tornado.general", "ClassroomVoila", "Voila"):
+    for name in ("tornado.application", "tornado.general", "ClassroomVoila", "Voila", "asyncio",
+                 "zmq.eventloop.zmqstream"):
         logging.getLogger(name).addFilter(quiet)
     app = None
     try:
         app = ClassroomVoila.instance()
         app.initialize(argv)
-        for handler in app.log.handlers:
+        for handler in (*app.log.handlers, *logging.getLogger().handlers):  # and what reaches them from elsewhere
             handler.addFilter(quiet)
         app.start()
         return 0

@@ -218,6 +218,8 @@ def build_site(out=None, notebooks_dir: Path = NOTEBOOKS_DIR, figures_dir: Path 
                             .replace(f"{source}{os.sep}", "") for line in found)
         (html / MARKER).write_text("built by nanoflux site; safe to delete\n", encoding="utf-8")
         _normalize(html)
+        # what this build wrote, listed before it goes in place: a build started beside it may replace it next
+        built = sorted(p.relative_to(html) for p in html.rglob("*") if p.is_file() and p.name != MARKER)
         _replace(out, html, work)
     except OSError as exc:
         raise SiteError(f"cannot write a site to {printable(out)}: {(exc.strerror or str(exc)).lower()}") from None
@@ -225,7 +227,7 @@ def build_site(out=None, notebooks_dir: Path = NOTEBOOKS_DIR, figures_dir: Path 
         shutil.rmtree(work, ignore_errors=True)
         if lock is not None:
             lock.close()
-    return sorted(p for p in out.rglob("*") if p.is_file() and p.name != MARKER)
+    return [out / name for name in built]
 
 
 def _remove_abandoned(folder: Path) -> None:
