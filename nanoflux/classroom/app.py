@@ -34,7 +34,7 @@ from pathlib import Path
 
 from nanoflux.classroom.projector import ENVIRONMENT as PROJECTOR_ENV
 from nanoflux.running.kernels import KERNEL_ENV
-from nanoflux.running.signals import STOP_SIGNALS, raise_on
+from nanoflux.running.signals import raise_on, stop_child
 from nanoflux.validate import InputError, InputTypeError, whole_number
 
 APP = Path(__file__).resolve().parent / "assets" / "classroom.ipynb"
@@ -218,18 +218,8 @@ def serve(port: int = DEFAULT_PORT, *, host: str = DEFAULT_HOST, students: int =
             except KeyboardInterrupt:  # Ctrl-C, SIGTERM or SIGHUP
                 pass
         # Stopped by a signal: further ones are ignored while the server stops its kernels.
-        previous = {s: signal.signal(s, signal.SIG_IGN) for s in STOP_SIGNALS}
-        try:
-            if proc is not None:
-                proc.terminate()
-                try:
-                    proc.wait(timeout=30)
-                except subprocess.TimeoutExpired:
-                    proc.kill()
-                    proc.wait()
-        finally:
-            for signum, handler in previous.items():
-                signal.signal(signum, handler)
+        if proc is not None:
+            stop_child(proc)
         return 0
     finally:
         sock.close()

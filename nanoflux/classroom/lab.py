@@ -21,7 +21,6 @@ import json
 import os
 import secrets
 import shutil
-import signal
 import socket
 import subprocess
 import sys
@@ -31,7 +30,7 @@ from pathlib import Path
 from nanoflux.classroom.app import die_with_parent
 from nanoflux.running.kernels import KERNEL_ENV
 from nanoflux.running.outputs import NOTEBOOKS_DIR, ROOT
-from nanoflux.running.signals import STOP_SIGNALS, raise_on
+from nanoflux.running.signals import raise_on, stop_child
 from nanoflux.running.stored import KERNELSPEC, stored_notebooks
 from nanoflux.validate import InputError, InputTypeError, whole_number
 
@@ -137,18 +136,8 @@ def serve(port: int = DEFAULT_PORT, *, browser: bool = True, workspace: Path = W
                 return 1 if proc.wait() else 0
             except KeyboardInterrupt:
                 pass
-        previous = {s: signal.signal(s, signal.SIG_IGN) for s in STOP_SIGNALS}
-        try:
-            if proc is not None:  # JupyterLab stops its kernels on SIGTERM
-                proc.terminate()
-                try:
-                    proc.wait(timeout=30)
-                except subprocess.TimeoutExpired:
-                    proc.kill()
-                    proc.wait()
-        finally:
-            for signum, handler in previous.items():
-                signal.signal(signum, handler)
+        if proc is not None:  # JupyterLab stops its kernels on SIGTERM
+            stop_child(proc)
         return 0
     finally:
         shutil.rmtree(private, ignore_errors=True)

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import contextlib
 import signal
+import subprocess
 import threading
 
 
@@ -96,3 +97,19 @@ def deferred(signums=DEFERRED):
             signal.signal(s, handler)
         for signum in dict.fromkeys(caught):  # once each, in the order they came
             _act_on(signum, previous.get(signum, signal.SIG_DFL))
+
+
+def stop_child(proc: subprocess.Popen, grace_s: float = 30.0) -> None:
+    """Stop a server this command started (SIGTERM, then SIGKILL after ``grace_s`` seconds), with the stop
+    signals ignored meanwhile: a second Ctrl-C does not cut the server's own clean-up (its kernels) short."""
+    previous = {s: signal.signal(s, signal.SIG_IGN) for s in STOP_SIGNALS}
+    try:
+        proc.terminate()
+        try:
+            proc.wait(timeout=grace_s)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+    finally:
+        for s, handler in previous.items():
+            signal.signal(s, handler)
