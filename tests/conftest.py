@@ -5,7 +5,10 @@ pytest-xdist they name one group (``pytestmark = pytest.mark.xdist_group(...)``,
 """
 import contextlib
 import io
+import shutil
 import sys
+import tempfile
+from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
@@ -50,3 +53,19 @@ def hostile_site(tmp_path_factory):
     warnings = []
     files = build_site(root / "out", notebooks_dir=folder, warnings=warnings)
     return SimpleNamespace(notebooks=folder, out=root / "out", files=files, warnings=warnings)
+
+
+@pytest.fixture(scope="module")
+def clone(tmp_path_factory):
+    """A clone of the repository for one test module (tests/clone.py), which its tests may leave in any state."""
+    from clone import make_clone
+
+    return make_clone(tmp_path_factory.mktemp("clone"))
+
+
+@pytest.fixture
+def short_tmp():
+    """A short temporary folder for runs: kernels' IPC socket paths must stay short."""
+    folder = Path(tempfile.mkdtemp(prefix="nft-"))
+    yield folder
+    shutil.rmtree(folder, ignore_errors=True)

@@ -10,7 +10,6 @@ import os
 import shutil
 import subprocess
 import sys
-import tempfile
 from pathlib import Path
 
 import nbformat
@@ -18,21 +17,8 @@ import pytest
 
 from nanoflux.running import outputs
 
-from clone import clone_env, make_clone
+from clone import clone_env
 from helpers import RUN_GUARD_S, tree_digest
-
-
-@pytest.fixture(scope="module")
-def clone(tmp_path_factory):
-    return make_clone(tmp_path_factory.mktemp("clone"))
-
-
-@pytest.fixture
-def short_tmp():
-    folder = Path(tempfile.mkdtemp(prefix="nft-"))
-    yield folder
-    shutil.rmtree(folder, ignore_errors=True)
-
 
 EXECUTE = r"""
 import sys, nbformat

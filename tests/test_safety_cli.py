@@ -12,7 +12,7 @@ import pytest
 
 from nanoflux.cli import OUTPUT_ERROR, USAGE_ERROR
 
-from clone import clone_env, make_clone
+from clone import clone_env
 from helpers import GUARD_S
 
 
@@ -52,10 +52,6 @@ def test_a_full_device_for_standard_output_is_one_line(args):
 
 
 # -- the parameters cell ------------------------------------------------------------------------------------
-
-@pytest.fixture(scope="module")
-def clone(tmp_path_factory):
-    return make_clone(tmp_path_factory.mktemp("clone"))
 
 
 PARAMETERS = {

@@ -8,7 +8,6 @@ import shutil
 import signal
 import subprocess
 import sys
-import tempfile
 import time
 from pathlib import Path
 
@@ -29,13 +28,6 @@ def _dead_pid() -> int:
     proc.wait()
     return proc.pid
 
-
-@pytest.fixture
-def short_tmp():
-    """A short temporary folder for runs: kernels' IPC socket paths must stay short."""
-    folder = Path(tempfile.mkdtemp(prefix="nft-"))
-    yield folder
-    shutil.rmtree(folder, ignore_errors=True)
 
 
 # -- who may clean up what ---------------------------------------------------------------------------------
@@ -118,10 +110,6 @@ def test_a_recovery_cut_short_decides_the_same_way_the_next_time(tmp_path):
     publish.recover([tmp_path / name for name in reversed(ORDER)])
     assert set(replaced(before).values()) == {False}
 
-
-@pytest.fixture(scope="module")
-def clone(tmp_path_factory):
-    return make_clone(tmp_path_factory.mktemp("clone"))
 
 
 STEMS = ("01_flux_quantization", "02_mean_field_table1", "09_teacher_notes")

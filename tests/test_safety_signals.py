@@ -15,7 +15,6 @@ import shutil
 import signal
 import subprocess
 import sys
-import tempfile
 import time
 from pathlib import Path
 
@@ -23,7 +22,7 @@ import pytest
 
 from nanoflux.running import outputs, publish
 
-from clone import inodes, make_clone, nanoflux, replaced
+from clone import inodes, nanoflux, replaced
 from helpers import GUARD_S
 
 pytestmark = pytest.mark.skipif(sys.platform != "linux", reason="tgkill, strace and /proc are Linux's")
@@ -175,17 +174,6 @@ def test_a_signal_at_any_step_in_any_thread_leaves_all_old_or_all_new(step, targ
 STEMS = ("01_flux_quantization", "02_mean_field_table1", "09_teacher_notes")
 
 
-@pytest.fixture(scope="module")
-def clone(tmp_path_factory):
-    return make_clone(tmp_path_factory.mktemp("clone"))
-
-
-@pytest.fixture
-def short_tmp():
-    """A short temporary folder for the run: kernels' IPC socket paths must stay short."""
-    folder = Path(tempfile.mkdtemp(prefix="nft-"))
-    yield folder
-    shutil.rmtree(folder, ignore_errors=True)
 
 
 def _reproduce_targets(clone: Path) -> list[Path]:
