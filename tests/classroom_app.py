@@ -196,6 +196,33 @@ def replies(ws, msg_id: str, seconds: float, protocol=V1, until: str | None = No
     return out
 
 
+def replies_before(ws, msg_id: str, barrier_id: str, protocol=V1) -> list[str]:
+    """The types of the messages answering ``msg_id`` that arrive before the reply to ``barrier_id``, a request
+    sent after it on the same channel (a kernel answers one channel's requests in order, and the server
+    forwards them in order: a request that reached the kernel is answered before the barrier is), then
+    "closed" if the server closed the socket; fails after the hang guard with no reply to the barrier."""
+    import websocket
+
+    out, deadline = [], time.monotonic() + GUARD_S
+    while True:
+        assert time.monotonic() < deadline, "hang guard: the barrier request was never answered"
+        ws.settimeout(max(0.05, deadline - time.monotonic()))
+        try:
+            frame = ws.recv()
+        except websocket.WebSocketTimeoutException:
+            continue
+        except (websocket.WebSocketConnectionClosedException, ConnectionError):
+            return [*out, "closed"]
+        if frame in ("", b""):
+            return [*out, "closed"]
+        msg = decode(frame, protocol)
+        parent = msg.get("parent_header", {}).get("msg_id")
+        if parent == msg_id:
+            out.append(msg["header"]["msg_type"])
+        elif parent == barrier_id and msg["header"]["msg_type"].endswith("_reply"):
+            return out
+
+
 def widget_states(ws, timeout: float = GUARD_S) -> dict:
     """What Voila's page asks first: the widgets' states, through the widget control comm."""
     control = uuid.uuid4().hex
