@@ -188,6 +188,21 @@ def test_bad_address_or_places_is_one_line_and_starts_nothing(tmp_path, args, wo
     assert list((tmp_path / "tmp").iterdir()) == []  # no folder made for an app that never started
 
 
+@pytest.mark.unit
+def test_without_voila_the_command_says_how_to_install_it(monkeypatch, capsys):
+    # witness: the command's exit status and its one line, with Voila hidden from the import system
+    import importlib.util
+
+    from nanoflux.cli import main
+
+    found = importlib.util.find_spec
+    monkeypatch.setattr(importlib.util, "find_spec", lambda name, *a: None if name == "voila" else found(name, *a))
+    assert main(["classroom", "--no-browser", "--port", str(free_port())]) == 2
+    out, err = capsys.readouterr()
+    assert out == "" and err.splitlines() == [
+        "nanoflux classroom: error: Voila is not installed: run `make classroom` (or pip install 'nanoflux[lab]')"]
+
+
 def test_what_the_app_says_to_the_teacher(monkeypatch):
     # witness: the lines the teacher reads, for addresses given in place of the machine's own
     monkeypatch.setattr(classroom, "_addresses", lambda: ["10.0.0.5", "192.168.1.23"])

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import errno
 import fcntl
+import importlib.util
 import ipaddress
 import os
 import shutil
@@ -191,10 +192,8 @@ def serve(port: int = DEFAULT_PORT, *, host: str = DEFAULT_HOST, students: int =
         students = whole_number(students, "--students", 1, MAX_STUDENTS)
     except (InputError, InputTypeError) as exc:
         raise ClassroomError(str(exc)) from None
-    try:
-        import voila  # noqa: F401
-    except ImportError:
-        raise ClassroomError("Voila is not installed: run `make classroom` (or pip install 'nanoflux[lab]')") from None
+    if importlib.util.find_spec("voila") is None:  # found, not imported: the server's process imports it (1 s)
+        raise ClassroomError("Voila is not installed: run `make classroom` (or pip install 'nanoflux[lab]')")
     sock = listening_socket(host, port)
     remove_abandoned()
     proc = lock = workdir = None
