@@ -120,7 +120,7 @@ def test_a_signal_at_any_step_in_any_thread_leaves_all_old_or_all_new(step, targ
     files = _publication(tmp_path)
     before = inodes(files)
     (tmp_path / "script.py").write_text(SCRIPT)
-    proc = subprocess.Popen([*_strace(150_000), sys.executable, str(tmp_path / "script.py"), str(tmp_path)],
+    proc = subprocess.Popen([*_strace(75_000), sys.executable, str(tmp_path / "script.py"), str(tmp_path)],
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     try:
         _wait_for(lambda: (tmp_path / "staged").exists(), "staged", proc)
@@ -210,7 +210,7 @@ CASES = {
 def _signalled_run(clone: Path, tmp: Path, before: dict, signum: int, step: str, target: str):
     """A run of ``reproduce --only 01 02 09`` sent ``signum`` at ``step``; (process, out, err), or None when the
     run ended before the signal could be sent (a busy machine can miss the moment: the caller tries again)."""
-    proc = nanoflux(clone, tmp, "reproduce", "--only", "01", "02", "09", prefix=_strace(300_000))
+    proc = nanoflux(clone, tmp, "reproduce", "--only", "01", "02", "09", prefix=_strace(150_000))
     try:
         pid = _python_pid(proc)
         journal = lambda: any((clone / "figures").glob(publish.AREA_PREFIX + "*/" + publish.JOURNAL))  # noqa: E731
