@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pytest
 
+from nanoflux.plots import style
 from nanoflux.running import stored
 
 from chromium import chromium, leaving, project_errors, requests_made
@@ -109,6 +110,17 @@ def check_page(page: dict) -> None:
         assert complete and width > 0 and height > 0, src
 
 
+_VERDICT_COLOUR = """
+const table = document.createElement("table");
+table.className = "claims";
+table.innerHTML = `<tbody><tr><td class="${arguments[0]}">x</td></tr></tbody>`;
+document.querySelector("article").appendChild(table);
+const colour = getComputedStyle(table.querySelector("td")).color;
+table.remove();
+return colour;
+"""
+
+
 def test_index_notebook_pages_figures_and_maths_in_chromium(browser, server):
     from selenium.webdriver.common.by import By
 
@@ -118,6 +130,14 @@ def test_index_notebook_pages_figures_and_maths_in_chromium(browser, server):
     assert index["title"].endswith("nanoflux")
     assert len(index["images"]) == 2  # fig1 and fig2
     assert browser.find_elements(By.CSS_SELECTOR, "table.claims tbody tr")
+    # the verdicts in the figures' colours (nanoflux.plots.style), as Chromium computes them for a verdict cell
+    # (every stored claim agrees: a disagreeing one is made here, in a table of the page's classes)
+    rgb = {name: tuple(int(colour[k:k + 2], 16) for k in (1, 3, 5)) for name, colour in
+           (("agrees-yes", style.GREEN), ("agrees-no", style.RED))}
+    for css_class, (r, g, b) in rgb.items():
+        assert browser.execute_script(_VERDICT_COLOUR, css_class) == f"rgb({r}, {g}, {b})", css_class
+    shown = browser.find_elements(By.CSS_SELECTOR, "table.claims td.agrees-yes")
+    assert {c.value_of_css_property("color") for c in shown} == {"rgba({}, {}, {}, 1)".format(*rgb["agrees-yes"])}
     assert browser.execute_script(_RAW_TEX)["raw"] == []
     links = [a.get_attribute("href") for a in browser.find_elements(By.CSS_SELECTOR, "ol.notebooks > li > p > a")]
     # every stored notebook listed once (the teachers' notes apart, after the readers')

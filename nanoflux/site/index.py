@@ -190,6 +190,22 @@ def figure_downloads(figures_dir) -> list[Path]:
     return sorted(p for p in Path(figures_dir).glob("*") if p.suffix in (".png", ".pdf", ".svg"))
 
 
+#: The site's stylesheet of the house colours (nanoflux.css uses them), written by every build.
+COLOURS_CSS = "nanoflux-colours.css"
+
+
+def write_colours(path: Path) -> Path:
+    """Write the house colours of :mod:`nanoflux.plots.style` as CSS variables to ``path``: the site's
+    verdicts are coloured as the figures' and tables' are, from one definition."""
+    from nanoflux.plots import style
+
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text("/* written by nanoflux.site from nanoflux.plots.style: the house colours */\n"
+                    f":root {{ --nanoflux-agrees: {style.GREEN}; --nanoflux-disagrees: {style.RED}; }}\n",
+                    encoding="utf-8")
+    return path
+
+
 def setup_sphinx(app) -> None:
     """Hooks of the reading site: the ``nanoflux-claims`` directive, MathJax's files, sanitizing, and the
     figures' and notebooks' downloads."""
@@ -204,6 +220,7 @@ def setup_sphinx(app) -> None:
     def add_mathjax(app):
         if app.builder.format == "html":
             copy_mathjax(Path(app.outdir) / "_static" / "mathjax")
+            write_colours(Path(app.outdir) / "_static" / COLOURS_CSS)
 
     app.add_directive("nanoflux-claims", ClaimsTable)
     app.connect("builder-inited", add_mathjax)
