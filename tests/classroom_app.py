@@ -170,28 +170,37 @@ def send(ws, msg_type, content=None, *, channel="shell", metadata=None, protocol
     return msg["header"]["msg_id"]
 
 
-def replies(ws, msg_id: str, seconds: float, protocol=V1, until: str | None = None) -> list[str]:
-    """The types of the messages answering ``msg_id`` within ``seconds`` (or until one of type ``until``);
-    "closed" if the server closed the socket."""
+def messages(ws, seconds: float, protocol=V1):
+    """The messages the server sends within ``seconds``, decoded; then "closed" if it closes the socket."""
     import websocket
 
-    out, deadline = [], time.monotonic() + seconds
+    deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
         ws.settimeout(max(0.05, deadline - time.monotonic()))
         try:
             frame = ws.recv()
         except websocket.WebSocketTimeoutException:
-            break
+            return
         except (websocket.WebSocketConnectionClosedException, ConnectionError):
-            out.append("closed")
-            break
+            frame = ""
         if frame in ("", b""):
-            out.append("closed")
-            break
-        msg = decode(frame, protocol)
-        if msg.get("parent_header", {}).get("msg_id") == msg_id:
-            out.append(msg["header"]["msg_type"])
-            if out[-1] == until:
+            yield "closed"
+            return
+        yield decode(frame, protocol)
+
+
+def _parent(msg) -> str | None:
+    return msg.get("parent_header", {}).get("msg_id")
+
+
+def replies(ws, msg_id: str, seconds: float, protocol=V1, until: str | None = None) -> list[str]:
+    """The types of the messages answering ``msg_id`` within ``seconds`` (or until one of type ``until``);
+    "closed" if the server closed the socket."""
+    out = []
+    for msg in messages(ws, seconds, protocol):
+        if msg == "closed" or _parent(msg) == msg_id:
+            out.append("closed" if msg == "closed" else msg["header"]["msg_type"])
+            if out[-1] in ("closed", until):
                 break
     return out
 
@@ -201,26 +210,15 @@ def replies_before(ws, msg_id: str, barrier_id: str, protocol=V1) -> list[str]:
     sent after it on the same channel (a kernel answers one channel's requests in order, and the server
     forwards them in order: a request that reached the kernel is answered before the barrier is), then
     "closed" if the server closed the socket; fails after the hang guard with no reply to the barrier."""
-    import websocket
-
-    out, deadline = [], time.monotonic() + GUARD_S
-    while True:
-        assert time.monotonic() < deadline, "hang guard: the barrier request was never answered"
-        ws.settimeout(max(0.05, deadline - time.monotonic()))
-        try:
-            frame = ws.recv()
-        except websocket.WebSocketTimeoutException:
-            continue
-        except (websocket.WebSocketConnectionClosedException, ConnectionError):
+    out = []
+    for msg in messages(ws, GUARD_S, protocol):
+        if msg == "closed":
             return [*out, "closed"]
-        if frame in ("", b""):
-            return [*out, "closed"]
-        msg = decode(frame, protocol)
-        parent = msg.get("parent_header", {}).get("msg_id")
-        if parent == msg_id:
+        if _parent(msg) == msg_id:
             out.append(msg["header"]["msg_type"])
-        elif parent == barrier_id and msg["header"]["msg_type"].endswith("_reply"):
+        elif _parent(msg) == barrier_id and msg["header"]["msg_type"].endswith("_reply"):
             return out
+    raise AssertionError("hang guard: the barrier request was never answered")
 
 
 def widget_states(ws, timeout: float = GUARD_S) -> dict:
