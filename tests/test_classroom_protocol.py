@@ -75,7 +75,6 @@ def test_no_code_runs_and_no_kernel_introspection(app, kernel_id, tmp_path, chan
     assert got in ([], ["closed"]) and not marker.exists()
 
 
-
 def test_the_legacy_protocol_is_refused(app, kernel_id, tmp_path):
     # witness: what the socket receives, and a file the refused code would have made
     marker = tmp_path / "ran"
